@@ -1,18 +1,23 @@
 package verba.audio;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class OggOpusTest {
 
@@ -109,6 +114,22 @@ class OggOpusTest {
         assertEquals(3, packets.size());
         assertArrayEquals(b, packets.get(1).data());
         assertEquals(5, packets.get(2).pageGranule());
+    }
+
+    @Test
+    void libopusDecodesItToTheSameLength(@TempDir Path dir) throws Exception {
+        assumeTrue(FlacEncoderTest.onPath("opusdec"), "opusdec (opus-tools) is not installed");
+        float[] tone = WavTest.tone(440, Pcm.SAMPLE_RATE, 0.5);
+        Path in = dir.resolve("t.opus"), out = dir.resolve("t.wav");
+        Files.write(in, OggOpusEncoder.encodeAll(tone));
+        Process p = new ProcessBuilder("opusdec", "--quiet", "--rate", "24000", in.toString(), out.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "opusdec timed out");
+        assertEquals(0, p.exitValue(), "opusdec failed: " + log);
+        Audio decoded = WavReader.read(out);
+        assertEquals(tone.length, decoded.samples().length, "pre-skip and end trimming as libopus applies them");
+        assertTrue(correlation(tone, decoded.samples()) > 0.95, "aligned with the input");
     }
 
     @Test
