@@ -97,9 +97,15 @@ class OggOpusTest {
 
     @Test
     void arbitraryLengthsRoundTrip() throws AudioFormatException {
-        for (int n : new int[]{0, 1, 479, 480, 1000, 5000}) {
+        for (int n : new int[]{0, 1, 479, 480, 1000, 5000, 12 * Pcm.SAMPLE_RATE}) { // 12 s: several pages
             float[] pcm = WavTest.tone(300, Pcm.SAMPLE_RATE, n / (double) Pcm.SAMPLE_RATE);
-            assertEquals(n, OggOpusDecoder.decode(OggOpusEncoder.encodeAll(pcm)).samples().length, "length " + n);
+            byte[] ogg = OggOpusEncoder.encodeAll(pcm);
+            assertEquals(n, OggOpusDecoder.decode(ogg).samples().length, "length " + n);
+            List<Page> pages = pages(ogg);
+            if (n < OggOpusEncoder.PACKET_SAMPLES) assertEquals(3, pages.size(), "headers and the final page");
+            else if (n <= 5000) assertEquals(4, pages.size(), "headers, one audio page, the final page");
+            else assertTrue(pages.size() > 4, "600 packets do not fit one page's lacing table");
+            for (int i = 1; i < pages.size(); i++) assertTrue(pages.get(i).granule() >= pages.get(i - 1).granule());
         }
     }
 
