@@ -15,9 +15,10 @@ public final class AudioDecoder {
     public static Audio decode(byte[] bytes) throws AudioFormatException {
         if (startsWith(bytes, "RIFF") || startsWith(bytes, "RF64")) return WavReader.read(bytes);
         if (startsWith(bytes, "OggS")) return OggOpusDecoder.decode(bytes);
+        boolean mpegSync = bytes.length > 1 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xE0) == 0xE0;
         String kind = startsWith(bytes, "fLaC") ? "FLAC"
-                : startsWith(bytes, "ID3") || (bytes.length > 1 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xE0) == 0xE0)
-                ? "MP3" : bytes.length == 0 ? "empty input" : "unrecognised data";
+                : startsWith(bytes, "ID3") || mpegSync ? "MP3"
+                : bytes.length == 0 ? "empty input" : "unrecognised data";
         throw new AudioFormatException("unsupported audio format: " + kind + " (expected " + SUPPORTED + ")");
     }
 

@@ -192,7 +192,9 @@ public final class FlacEncoder {
                     bits += 4 + riceBits(residual, at, count, k);
                     at += count;
                 }
-                if (best == null || bits < best.bits) best = new Residual(residual, predictorOrder, p, parameters, bits);
+                if (best == null || bits < best.bits) {
+                    best = new Residual(residual, predictorOrder, p, parameters, bits);
+                }
             }
             return best;
         }
@@ -243,7 +245,7 @@ public final class FlacEncoder {
         int crc = 0;
         for (byte b : bytes) {
             crc ^= b & 0xFF;
-            for (int k = 0; k < 8; k++) crc = (crc & 0x80) != 0 ? ((crc << 1) ^ 0x07) & 0xFF : (crc << 1) & 0xFF;
+            for (int k = 0; k < 8; k++) crc = ((crc & 0x80) != 0 ? (crc << 1) ^ 0x07 : crc << 1) & 0xFF;
         }
         return crc;
     }
@@ -253,7 +255,7 @@ public final class FlacEncoder {
         int crc = 0;
         for (byte b : bytes) {
             crc ^= (b & 0xFF) << 8;
-            for (int k = 0; k < 8; k++) crc = (crc & 0x8000) != 0 ? ((crc << 1) ^ 0x8005) & 0xFFFF : (crc << 1) & 0xFFFF;
+            for (int k = 0; k < 8; k++) crc = ((crc & 0x8000) != 0 ? (crc << 1) ^ 0x8005 : crc << 1) & 0xFFFF;
         }
         return crc;
     }

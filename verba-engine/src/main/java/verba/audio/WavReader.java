@@ -7,9 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads RIFF/WAVE (and RF64) files to mono float: integer PCM of 8, 16, 24 or 32 bits and IEEE float of 32 or 64 bits, plain or
- * WAVE_FORMAT_EXTENSIBLE, any rate and channel count (channels are averaged). Chunks other than {@code fmt } and
- * {@code data} are skipped. Integer samples are scaled by 1 / 2^(bits-1), as scipy and Pocket TTS read them.
+ * Reads RIFF/WAVE (and RF64) files to mono float: integer PCM of 8, 16, 24 or 32 bits and IEEE float of 32 or 64
+ * bits, plain or WAVE_FORMAT_EXTENSIBLE, any rate and channel count (channels are averaged). Chunks other than
+ * {@code fmt } and {@code data} are skipped. Integer samples are scaled by 1 / 2^(bits-1), as scipy and Pocket TTS
+ * read them.
  */
 public final class WavReader {
 

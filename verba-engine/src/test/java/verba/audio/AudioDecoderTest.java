@@ -27,13 +27,16 @@ class AudioDecoderTest {
         assertMessage("unsupported audio format: FLAC", FlacEncoder.encode(new float[10], 16_000));
         assertMessage("unsupported audio format: MP3", "ID3\u0004".getBytes(StandardCharsets.ISO_8859_1));
         assertMessage("unsupported audio format: empty input", new byte[0]);
-        assertMessage("unsupported audio format: unrecognised data", "{\"text\":1}".getBytes(StandardCharsets.US_ASCII));
+        assertMessage("unsupported audio format: unrecognised data",
+                "{\"text\":1}".getBytes(StandardCharsets.US_ASCII));
         assertMessage("not a WAV file", "RIFF0000AVI LIST".getBytes(StandardCharsets.US_ASCII));
     }
 
     private static void assertMessage(String start, byte[] bytes) {
         AudioFormatException e = assertThrows(AudioFormatException.class, () -> AudioDecoder.decode(bytes));
         assertTrue(e.getMessage().startsWith(start), e.getMessage());
-        if (start.startsWith("unsupported")) assertTrue(e.getMessage().endsWith("(expected " + AudioDecoder.SUPPORTED + ")"));
+        if (start.startsWith("unsupported")) {
+            assertTrue(e.getMessage().endsWith("(expected " + AudioDecoder.SUPPORTED + ")"), e.getMessage());
+        }
     }
 }
