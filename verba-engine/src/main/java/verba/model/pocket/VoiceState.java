@@ -2,6 +2,8 @@ package verba.model.pocket;
 
 import verba.tensor.DType;
 import verba.tensor.SafeTensors;
+import verba.tensor.SafeTensorsWriter;
+import verba.tensor.TensorData;
 import verba.tensor.Weight;
 
 import java.io.IOException;
@@ -109,6 +111,25 @@ public final class VoiceState {
             return legacy.rank() == 0 ? 0 : legacy.dim(0);
         }
         throw new IOException(origin + ": " + prefix + " has neither offset nor current_end");
+    }
+
+    /** Writes the official voice state format. */
+    public void write(Path file) throws IOException {
+        Map<String, TensorData> out = new LinkedHashMap<>();
+        for (int i = 0; i < caches.length; i++) {
+            KvCache c = caches[i];
+            if (c.firstPosition() != 0) {
+                throw new IllegalStateException("layer " + i + " dropped positions and cannot be exported");
+            }
+            int n = c.length() * c.rowSize();
+            float[] both = new float[2 * n];
+            System.arraycopy(c.keysSnapshot(), 0, both, 0, n);
+            System.arraycopy(c.valuesSnapshot(), 0, both, n, n);
+            String prefix = LAYER_PREFIX + i + ATTENTION;
+            out.put(prefix + "cache", TensorData.f32(both, 2, 1, c.length(), c.heads(), c.headDim()));
+            out.put(prefix + "offset", TensorData.i64(new long[]{c.offset()}, 1));
+        }
+        SafeTensorsWriter.write(file, out, Map.of());
     }
 
     /** Positions of the voice prefix (the stream offset generation continues from). */
