@@ -1,5 +1,6 @@
 package verba.model.pocket.mimi;
 
+import verba.model.pocket.PocketConfig;
 import verba.model.pocket.PocketWeights;
 import verba.tensor.Conv;
 import verba.tensor.Weight;
@@ -13,7 +14,8 @@ import verba.tensor.Weight;
  */
 public final class MimiDecoder {
 
-    private final MimiConfig config;
+    private final PocketConfig.Mimi config;
+    private final MimiGeometry geometry;
     private final float[] embStd, embMean;
     private final Weight outputProj;
     private final StreamingConvTranspose1d upsample;
@@ -22,17 +24,18 @@ public final class MimiDecoder {
     private final int latentDim, projectedDim;
 
     /** Loads {@code flow_lm.emb_std}, {@code flow_lm.emb_mean} and the decoder side of {@code mimi.*}. */
-    public MimiDecoder(PocketWeights weights, MimiConfig config) {
+    public MimiDecoder(PocketWeights weights, PocketConfig.Mimi config) {
         this.config = config;
+        this.geometry = MimiGeometry.of(config);
         latentDim = config.quantizer().dimension();
         projectedDim = config.quantizer().outputDimension();
         embStd = weights.floats("flow_lm.emb_std", latentDim);
         embMean = weights.floats("flow_lm.emb_mean", latentDim);
         outputProj = weights.take("mimi.quantizer.output_proj.weight", projectedDim, latentDim, 1);
-        int stride = config.stepsPerFrame();
+        int stride = geometry.stepsPerFrame();
         int dimension = config.seanet().dimension();
         if (stride > 1) {
-            int in = config.upsampleInputDim();
+            int in = config.outerDim() != null ? config.outerDim() : dimension;
             if (in != projectedDim) {
                 throw new IllegalArgumentException("mimi.outer_dim " + in + " differs from the quantizer output "
                         + projectedDim);
@@ -51,8 +54,12 @@ public final class MimiDecoder {
         seanet = new SeanetDecoder(weights, "mimi.decoder", config.seanet());
     }
 
-    public MimiConfig config() {
+    public PocketConfig.Mimi config() {
         return config;
+    }
+
+    public MimiGeometry geometry() {
+        return geometry;
     }
 
     /** Width of one latent (32 for the released models). */
@@ -62,7 +69,7 @@ public final class MimiDecoder {
 
     /** PCM samples per latent frame. */
     public int frameSize() {
-        return config.frameSize();
+        return geometry.frameSize();
     }
 
     public MimiDecoderState newState() {

@@ -1,5 +1,6 @@
 package verba.model.pocket.mimi;
 
+import verba.model.pocket.PocketConfig;
 import verba.model.pocket.PocketWeights;
 
 /**
@@ -10,15 +11,17 @@ import verba.model.pocket.PocketWeights;
  */
 public final class MimiEncoder {
 
-    private final MimiConfig config;
+    private final PocketConfig.Mimi config;
+    private final MimiGeometry geometry;
     private final SeanetEncoder seanet;
     private final MimiTransformer transformer;
     private final StreamingConv1d downsample;
     private final int latentDim;
 
     /** Loads the encoder side of {@code mimi.*}. */
-    public MimiEncoder(PocketWeights weights, MimiConfig config) {
+    public MimiEncoder(PocketWeights weights, PocketConfig.Mimi config) {
         this.config = config;
+        this.geometry = MimiGeometry.of(config);
         if (config.channels() != config.seanet().channels()) {
             throw new IllegalArgumentException("mimi.channels " + config.channels() + " differs from mimi.seanet.channels "
                     + config.seanet().channels());
@@ -30,9 +33,9 @@ public final class MimiEncoder {
             throw new IllegalArgumentException("mimi.transformer maps " + transformer.inputDim() + " to "
                     + transformer.outputDim() + " channels, the encoder needs " + dimension + " to " + dimension);
         }
-        int stride = config.stepsPerFrame();
+        int stride = geometry.stepsPerFrame();
         if (stride > 1) {
-            latentDim = config.latentDim();
+            latentDim = geometry.latentDim();
             downsample = StreamingConv1d.load(weights, "mimi.downsample.conv", dimension, latentDim, 2 * stride,
                     stride, 1, 1, false, StreamingConv1d.PadMode.REPLICATE);
         } else {
@@ -41,8 +44,12 @@ public final class MimiEncoder {
         }
     }
 
-    public MimiConfig config() {
+    public PocketConfig.Mimi config() {
         return config;
+    }
+
+    public MimiGeometry geometry() {
+        return geometry;
     }
 
     /** Width of one latent: {@code inner_dim} (32 for the released models). */
@@ -52,7 +59,7 @@ public final class MimiEncoder {
 
     /** Latent frames for {@code samples} samples: whole frames, the last one zero-padded. */
     public int frames(int samples) {
-        return Math.ceilDiv(samples, config.frameSize());
+        return Math.ceilDiv(samples, geometry.frameSize());
     }
 
     /**
@@ -68,7 +75,7 @@ public final class MimiEncoder {
             throw new IllegalArgumentException("cannot encode " + pcm.length + " samples as " + channels
                     + " channel(s) of audio: the prompt is empty or truncated");
         }
-        int padded = frames(samples) * config.frameSize();
+        int padded = frames(samples) * geometry.frameSize();
         float[] x = new float[channels * padded];
         for (int c = 0; c < channels; c++) System.arraycopy(pcm, c * samples, x, c * padded, samples);
         float[] emb = seanet.forward(x);

@@ -1,6 +1,7 @@
 package verba.model.pocket.mimi;
 
 import verba.model.pocket.KvCache;
+import verba.model.pocket.PocketConfig;
 import verba.model.pocket.PocketWeights;
 import verba.model.pocket.StreamingTransformer;
 import verba.tensor.Ops;
@@ -19,7 +20,7 @@ final class MimiTransformer {
     private final int inputDim, dModel, outputDim;
 
     /** @param prefix the module path, e.g. {@code mimi.decoder_transformer} */
-    MimiTransformer(PocketWeights weights, String prefix, MimiConfig.TransformerConfig c) {
+    MimiTransformer(PocketWeights weights, String prefix, PocketConfig.MimiTransformer c) {
         if (c.outputDimensions().size() != 1) {
             throw new IllegalArgumentException(prefix + ": Mimi uses one transformer output, the config lists "
                     + c.outputDimensions());
@@ -27,8 +28,7 @@ final class MimiTransformer {
         inputDim = c.inputDimension();
         dModel = c.dModel();
         outputDim = c.outputDimensions().getFirst();
-        transformer = new StreamingTransformer(weights, prefix + ".transformer.", new StreamingTransformer.Spec(
-                dModel, c.numHeads(), c.numLayers(), c.dimFeedforward(), c.context(), c.maxPeriodOrDefault(), true));
+        transformer = new StreamingTransformer(weights, prefix + ".transformer.", c.spec());
         inputProj = inputDim == dModel ? null : weights.take(prefix + ".input_proj.weight", dModel, inputDim);
         outputProj = outputDim == dModel ? null : weights.take(prefix + ".output_projs.0.weight", outputDim, dModel);
     }

@@ -1,5 +1,6 @@
 package verba.model.pocket.mimi;
 
+import verba.model.pocket.PocketConfig;
 import verba.model.pocket.PocketWeights;
 import verba.tensor.Ops;
 
@@ -49,7 +50,7 @@ final class SeanetDecoder {
     private final List<Stage> stages = new ArrayList<>();
     private final StreamingConv1d last;
 
-    SeanetDecoder(PocketWeights weights, String prefix, MimiConfig.SeanetConfig c) {
+    SeanetDecoder(PocketWeights weights, String prefix, PocketConfig.Seanet c) {
         StreamingConv1d.PadMode pad = StreamingConv1d.PadMode.of(c.padMode());
         int mult = SeanetEncoder.pow(2, c.ratios().size());
         int index = 0;

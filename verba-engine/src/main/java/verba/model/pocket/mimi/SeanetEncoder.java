@@ -1,5 +1,6 @@
 package verba.model.pocket.mimi;
 
+import verba.model.pocket.PocketConfig;
 import verba.model.pocket.PocketWeights;
 import verba.tensor.Ops;
 
@@ -22,7 +23,7 @@ final class SeanetEncoder {
     private final List<Stage> stages = new ArrayList<>();
     private final StreamingConv1d last;
 
-    SeanetEncoder(PocketWeights weights, String prefix, MimiConfig.SeanetConfig c) {
+    SeanetEncoder(PocketWeights weights, String prefix, PocketConfig.Seanet c) {
         StreamingConv1d.PadMode pad = StreamingConv1d.PadMode.of(c.padMode());
         int index = 0;
         first = StreamingConv1d.load(weights, prefix + ".model." + index++, c.channels(), c.nFilters(),

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import verba.audio.Audio;
 import verba.audio.WavReader;
+import verba.model.pocket.PocketConfig;
 import verba.model.pocket.PocketWeights;
 import verba.tensor.SafeTensors;
 
@@ -22,13 +23,13 @@ class MimiReferenceTest {
 
     private static PocketWeights weights;
     private static SafeTensors reference;
-    private static MimiConfig config;
+    private static PocketConfig.Mimi config;
 
     @BeforeAll
     static void open() throws IOException {
         weights = PocketWeights.open(TINY.resolve("model.safetensors"));
         reference = SafeTensors.open(TINY.resolve("reference.safetensors"));
-        config = MimiConfig.read(TINY.resolve("config.yaml"));
+        config = PocketConfig.load(TINY.resolve("config.yaml")).mimi();
     }
 
     @AfterAll
