@@ -59,6 +59,8 @@ public final class SentencePiece {
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new IOException(path + ": no such file", e);
+        } catch (IOException e) {
+            throw new IOException(path + ": cannot be read (" + e.getMessage() + ")", e);
         }
         try {
             return fromModel(SentencePieceModel.parse(bytes));
