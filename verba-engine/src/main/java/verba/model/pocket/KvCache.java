@@ -56,7 +56,12 @@ public final class KvCache {
 
     /** An independent copy (each text chunk starts from a copy of the voice state). */
     public KvCache copy() {
-        KvCache c = new KvCache(heads, headDim, context, length);
+        return copy(length);
+    }
+
+    /** An independent copy with room for {@code capacity} rows before it grows. */
+    public KvCache copy(int capacity) {
+        KvCache c = new KvCache(heads, headDim, context, Math.max(length, capacity));
         int n = length * rowSize();
         System.arraycopy(keys, 0, c.keys, 0, n);
         System.arraycopy(values, 0, c.values, 0, n);
