@@ -113,19 +113,21 @@ public final class Conv {
         if (length == 0) return y;
         int inPerGroup = inChannels / groups;
         int row = outPerGroup * kernel;
-        float[] weights = new float[inPerGroup * row];
-        float[] partial = new float[row];
+        float[] weights = new float[row];
+        // partial[t, o, j] = sum_i x[i, t] * w[i, o, j], built from whole weight rows (each read once), then
+        // overlap-added into y.
+        float[] partial = new float[length * row];
         for (int g = 0; g < groups; g++) {
-            w.read((long) g * inPerGroup * row, weights, 0, weights.length);
+            java.util.Arrays.fill(partial, 0f);
+            for (int i = 0; i < inPerGroup; i++) {
+                int channel = g * inPerGroup + i;
+                w.read((long) channel * row, weights, 0, row);
+                for (int t = 0; t < length; t++) Ops.axpy(x[channel * length + t], weights, 0, partial, t * row, row);
+            }
             for (int t = 0; t < length; t++) {
-                // partial[o, j] = sum_i x[i, t] * w[i, o, j]: whole weight rows at a time, then overlap-added.
-                java.util.Arrays.fill(partial, 0f);
-                for (int i = 0; i < inPerGroup; i++) {
-                    Ops.axpy(x[(g * inPerGroup + i) * length + t], weights, i * row, partial, 0, row);
-                }
                 for (int o = 0; o < outPerGroup; o++) {
                     int dst = (g * outPerGroup + o) * outLength + t * stride;
-                    int src = o * kernel;
+                    int src = t * row + o * kernel;
                     for (int j = 0; j < kernel; j++) y[dst + j] += partial[src + j];
                 }
             }

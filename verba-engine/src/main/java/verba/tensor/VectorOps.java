@@ -29,8 +29,10 @@ final class VectorOps {
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final int L = F.length();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    /** Scratch for widening F16 rows, per thread (kernels run on several ForkJoin workers at once). */
+    /** Scratch for a widened weight row, per thread (kernels run on several ForkJoin workers at once). */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[1024]);
+    /** Scratch for the F16 single-row dot, a block at a time. */
+    private static final ThreadLocal<float[]> F16_BLOCK = ThreadLocal.withInitial(() -> new float[512]);
 
     static float dot(float[] a, int ao, float[] b, int bo, int n) {
         int bound = F.loopBound(n), i = 0;
@@ -87,7 +89,7 @@ final class VectorOps {
 
     /** Dot of {@code n} stored float16 values with {@code x[xo..]}: widened a block at a time, then a vector dot. */
     static float dotF16(MemorySegment w, long wo, float[] x, int xo, int n) {
-        float[] block = SCRATCH.get();
+        float[] block = F16_BLOCK.get();
         float sum = 0f;
         for (int start = 0; start < n; start += block.length) {
             int len = Math.min(block.length, n - start);
@@ -97,32 +99,94 @@ final class VectorOps {
         return sum;
     }
 
-    /** Output rows [from, to) of {@link Ops#linear(float[], int, Weight, float[], float[])}. */
-    static void linear(float[] x, int rows, Weight w, float[] bias, float[] y, int from, int to) {
-        int out = w.dim(0), in = w.dim(1);
+    /**
+     * Output rows [from, to) of {@link Ops#linear(float[], int, Weight, float[], float[])}. One activation row
+     * (decoding) dots straight from the stored weights; several rows widen each weight row once into a scratch
+     * array and reuse every weight load for four activation rows.
+     */
+    static void linear(float[] x, int rows, Weight w, int out, int in, float[] bias, float[] y, int from, int to) {
         long rowBytes = (long) in * w.dtype().bytes;
         MemorySegment data = w.data();
-        for (int o = from; o < to; o++) {
-            long wo = o * rowBytes;
-            float b = bias == null ? 0f : bias[o];
-            for (int r = 0; r < rows; r++) {
+        if (rows == 1) {
+            for (int o = from; o < to; o++) {
+                long wo = o * rowBytes;
                 float acc = switch (w.dtype()) {
-                    case F32 -> dotF32(data, wo, x, r * in, in);
-                    case BF16 -> dotBF16(data, wo, x, r * in, in);
-                    case F16 -> dotF16(data, wo, x, r * in, in);
+                    case F32 -> dotF32(data, wo, x, 0, in);
+                    case BF16 -> dotBF16(data, wo, x, 0, in);
+                    case F16 -> dotF16(data, wo, x, 0, in);
                     case I64 -> throw new IllegalArgumentException(w.name() + ": I64 is not a weight type");
                 };
-                y[r * out + o] = acc + b;
+                y[o] = bias == null ? acc : acc + bias[o];
             }
+            return;
+        }
+        float[] row = scratch(in);
+        for (int o = from; o < to; o++) {
+            widenRow(w, o * rowBytes, row, in);
+            outputColumn(x, rows, row, 0, in, bias == null ? 0f : bias[o], y, o, out);
         }
     }
 
     /** Output rows [from, to) of {@link Ops#linear(float[], int, float[], int, int, float[], float[])}. */
     static void linear(float[] x, int rows, float[] w, int out, int in, float[] bias, float[] y, int from, int to) {
-        for (int o = from; o < to; o++) {
-            float b = bias == null ? 0f : bias[o];
-            for (int r = 0; r < rows; r++) y[r * out + o] = dot(x, r * in, w, o * in, in) + b;
+        for (int o = from; o < to; o++) outputColumn(x, rows, w, o * in, in, bias == null ? 0f : bias[o], y, o, out);
+    }
+
+    /** {@code y[r, o] = x[r, :] . w[wo..wo+in) + b} for every row r, four rows per pass over w. */
+    private static void outputColumn(float[] x, int rows, float[] w, int wo, int in, float b, float[] y, int o, int out) {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            int x0 = r * in, x1 = x0 + in, x2 = x1 + in, x3 = x2 + in;
+            int bound = F.loopBound(in), i = 0;
+            FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+            for (; i < bound; i += L) {
+                FloatVector wv = FloatVector.fromArray(F, w, wo + i);
+                a0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+                a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+                a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+                a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+            float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (; i < in; i++) {
+                float wi = w[wo + i];
+                s0 += wi * x[x0 + i];
+                s1 += wi * x[x1 + i];
+                s2 += wi * x[x2 + i];
+                s3 += wi * x[x3 + i];
+            }
+            y[r * out + o] = s0 + b;
+            y[(r + 1) * out + o] = s1 + b;
+            y[(r + 2) * out + o] = s2 + b;
+            y[(r + 3) * out + o] = s3 + b;
         }
+        for (; r < rows; r++) y[r * out + o] = dot(x, r * in, w, wo, in) + b;
+    }
+
+    /** {@code n} stored values at byte offset {@code wo} widened into {@code dst[0..n)}. */
+    private static void widenRow(Weight w, long wo, float[] dst, int n) {
+        MemorySegment data = w.data();
+        switch (w.dtype()) {
+            case F32 -> MemorySegment.copy(data, Weight.F32, wo, dst, 0, n);
+            case BF16 -> {
+                int bound = F.loopBound(n), i = 0;
+                for (; i < bound; i += L) bf16(data, wo + 2L * i).intoArray(dst, i);
+                for (; i < n; i++) dst[i] = Float.intBitsToFloat((data.get(Weight.I16, wo + 2L * i) & 0xffff) << 16);
+            }
+            case F16 -> {
+                for (int i = 0; i < n; i++) dst[i] = Float.float16ToFloat(data.get(Weight.I16, wo + 2L * i));
+            }
+            case I64 -> throw new IllegalArgumentException(w.name() + ": I64 is not a weight type");
+        }
+    }
+
+    private static float[] scratch(int n) {
+        float[] s = SCRATCH.get();
+        if (s.length < n) {
+            s = new float[Math.max(n, 2 * s.length)];
+            SCRATCH.set(s);
+        }
+        return s;
     }
 
     static float sum(float[] x, int off, int n) {

@@ -74,7 +74,7 @@ public final class ParityProbe {
             }
 
             int outDim = 37;
-            for (int r : new int[]{1, 4}) {
+            for (int r : new int[]{1, 2, 4, 7}) {
                 float[] xi = gaussian(random, r * n), w = gaussian(random, outDim * n), bias = gaussian(random, outDim);
                 float[] l1 = new float[r * outDim], l2 = new float[r * outDim];
                 Ops.linear(xi, r, w, outDim, n, bias, l1);
@@ -85,7 +85,7 @@ public final class ParityProbe {
                     l1 = new float[r * outDim];
                     l2 = new float[r * outDim];
                     Ops.linear(xi, r, stored, r == 1 ? null : bias, l1);
-                    ScalarOps.linear(xi, r, stored, r == 1 ? null : bias, l2);
+                    ScalarOps.linear(xi, r, stored, outDim, n, r == 1 ? null : bias, l2);
                     out.put("linear" + dtype + "/" + r + "x" + n, new float[][]{l1, l2});
                 }
             }
@@ -93,9 +93,9 @@ public final class ParityProbe {
         // Big enough to be split over the compute pool.
         float[] x = gaussian(random, 2 * 512), w = gaussian(random, 384 * 512);
         float[] l1 = new float[2 * 384], l2 = new float[2 * 384];
-        Weight stored = store(DType.BF16, w, 384, 512);
+        Weight stored = store(DType.BF16, w, 384, 512);  // 2 rows: the widened-row path
         Ops.linear(x, 2, stored, null, l1);
-        ScalarOps.linear(x, 2, stored, null, l2);
+        ScalarOps.linear(x, 2, stored, 384, 512, null, l2);
         out.put("linearParallel", new float[][]{l1, l2});
         return out;
     }

@@ -51,7 +51,6 @@ public final class FlowLm {
     private final Weight speakerProjection;
     private final float[] bosLatent;
     private final float[] bosBeforeVoice;
-    private final float[] embMean, embStd;
     private final StreamingTransformer transformer;
     private final float[] outNormWeight, outNormBias;
     private final float[] eosWeight;
@@ -69,8 +68,9 @@ public final class FlowLm {
         this.speakerProjection = weights.take(PREFIX + "speaker_proj_weight", dModel, speakerDim);
         this.bosLatent = weights.floats(PREFIX + "bos_emb", latentDim);
         this.bosBeforeVoice = c.insertBosBeforeVoice() ? weights.floats(PREFIX + "bos_before_voice", 1, 1, dModel) : null;
-        this.embMean = weights.floats(PREFIX + "emb_mean", latentDim);
-        this.embStd = weights.floats(PREFIX + "emb_std", latentDim);
+        // The latent statistics live in the FlowLM module but only the Mimi decoder uses them (to denormalise).
+        weights.take(PREFIX + "emb_mean", latentDim);
+        weights.take(PREFIX + "emb_std", latentDim);
         this.transformer = new StreamingTransformer(weights, PREFIX + "transformer.", config.flowTransformerSpec());
         this.outNormWeight = weights.floats(PREFIX + "out_norm.weight", dModel);
         this.outNormBias = weights.floats(PREFIX + "out_norm.bias", dModel);
@@ -162,12 +162,5 @@ public final class FlowLm {
         noiseSource.sample(noise, Math.sqrt(sampling.temperature()), sampling.noiseClamp());
         float[] latent = flowNet.decode(h, noise, sampling.lsdSteps());
         return new Output(h, eosLogit, eosLogit > sampling.eosThreshold(), latent);
-    }
-
-    /** A normalised latent in Mimi's space: {@code latent · emb_std + emb_mean} (a new array). */
-    public float[] denormalize(float[] latent) {
-        float[] out = new float[latentDim];
-        for (int i = 0; i < latentDim; i++) out[i] = latent[i] * embStd[i] + embMean[i];
-        return out;
     }
 }

@@ -55,18 +55,6 @@ public final class LatentGenerator {
     }
 
     /**
-     * Frames generated after EOS for a chunk when the caller gives none: the config's
-     * {@code model_recommended_frames_after_eos} if set, else 3 for chunks of at most 4 words and 1 otherwise, plus 2
-     * ({@code prepare_text_prompt}'s guess).
-     */
-    public static int defaultFramesAfterEos(String chunk, PocketConfig config) {
-        if (config.modelRecommendedFramesAfterEos() != null) return config.modelRecommendedFramesAfterEos();
-        String text = chunk.strip().replace('\n', ' ').replace('\r', ' ');
-        int words = text.isEmpty() ? 0 : text.split("(?U)\\s+").length;
-        return (words <= 4 ? 3 : 1) + 2;
-    }
-
-    /**
      * Generates the latents of one chunk from {@code voice}, calling {@code frames} for every step in order.
      *
      * @param tokens the chunk's token ids (at least one)

@@ -31,7 +31,7 @@ public record PocketConfig(FlowLm flowLm, Mimi mimi, String weightsPath, String 
         required(mimi, "mimi");
         padWithSpacesForShortInputs = padWithSpacesForShortInputs != null && padWithSpacesForShortInputs;
         removeSemicolons = removeSemicolons != null && removeSemicolons;
-        if (flowLm.lookupTable().dim() != flowLm.transformer().dModel()) {
+        if (!flowLm.lookupTable().dim().equals(flowLm.transformer().dModel())) {
             throw new IllegalArgumentException("flow_lm.lookup_table.dim " + flowLm.lookupTable().dim()
                     + " must equal flow_lm.transformer.d_model " + flowLm.transformer().dModel());
         }

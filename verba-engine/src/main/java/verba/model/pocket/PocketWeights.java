@@ -2,72 +2,79 @@ package verba.model.pocket;
 
 import verba.tensor.DType;
 import verba.tensor.SafeTensors;
+import verba.tensor.StateDict;
 import verba.tensor.Weight;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Strict access to a Pocket TTS state dict (the official {@code TTSModel.state_dict()} key names). Layers
- * {@link #take} the tensors they need with the shape the config implies; problems are collected rather than thrown
- * one by one, and {@link #finish} reports every missing, mis-shaped and unexpected key in one error, as PyTorch's
- * {@code load_state_dict(strict=True)} does.
+ * {@link #take} the tensors they need with the shape the config implies, which builds the model's
+ * {@link StateDict.Layout}; {@link #finish} then checks the checkpoint against it as PyTorch's
+ * {@code load_state_dict(strict=True)} does, reporting every missing, mis-shaped and unexpected key in one error.
+ * Until then a missing or mis-shaped tensor reads as zeros, so that loading goes on and every problem is found.
  */
 public final class PocketWeights implements AutoCloseable {
 
     private final String origin;
+    private final Map<String, StateDict.TensorSpec> specs;
     private final Map<String, Weight> tensors;
     private final SafeTensors file;
-    private final Set<String> taken = new LinkedHashSet<>();
-    private final List<String> missing = new ArrayList<>();
-    private final List<String> misShaped = new ArrayList<>();
+    private final StateDict.Layout layout = new StateDict.Layout();
+    private MemorySegment zeros = MemorySegment.NULL;
+
+    private PocketWeights(String origin, Map<String, StateDict.TensorSpec> specs, Map<String, Weight> tensors,
+                          SafeTensors file) {
+        this.origin = origin;
+        this.specs = specs;
+        this.tensors = tensors;
+        this.file = file;
+    }
 
     /** Strict access over tensors already in memory (or another file's); {@code origin} names them in errors. */
     public PocketWeights(String origin, Map<String, Weight> tensors) {
-        this(origin, tensors, null);
-    }
-
-    private PocketWeights(String origin, Map<String, Weight> tensors, SafeTensors file) {
-        this.origin = origin;
-        this.tensors = tensors;
-        this.file = file;
+        this(origin, specsOf(tensors), tensors, null);
     }
 
     /** Memory-maps a checkpoint; the mapping lives until {@link #close}. */
     public static PocketWeights open(Path checkpoint) throws IOException {
         SafeTensors file = SafeTensors.open(checkpoint);
-        return new PocketWeights(checkpoint.toString(), file.tensors(), file);
-    }
-
-    public boolean has(String name) {
-        return tensors.containsKey(name);
+        return new PocketWeights(checkpoint.toString(), specsOf(file.tensors()), file.tensors(), file);
     }
 
     /**
-     * The tensor {@code name}, which must have exactly {@code shape}. A missing or mis-shaped tensor is recorded and
-     * a zero placeholder of the expected shape returned, so that loading goes on and all problems are reported by
-     * {@link #finish}.
+     * A checkpoint known only by its layout (a manifest of names, types and shapes): building a model over it checks
+     * that the model's layout matches, with every tensor reading as zeros.
+     */
+    public static PocketWeights layoutOnly(String origin, Map<String, StateDict.TensorSpec> specs) {
+        return new PocketWeights(origin, specs, Map.of(), null);
+    }
+
+    private static Map<String, StateDict.TensorSpec> specsOf(Map<String, Weight> tensors) {
+        Map<String, StateDict.TensorSpec> specs = new LinkedHashMap<>();
+        tensors.forEach((k, w) -> specs.put(k, new StateDict.TensorSpec(w.dtype(), w.shape())));
+        return specs;
+    }
+
+    public boolean has(String name) {
+        return specs.containsKey(name);
+    }
+
+    /**
+     * The tensor {@code name}, which must be a float tensor of exactly {@code shape}; otherwise the problem is
+     * reported by {@link #finish} and zeros of that shape are returned meanwhile.
      */
     public Weight take(String name, int... shape) {
-        taken.add(name);
+        if (!layout.contains(name)) layout.add(name, shape);
+        StateDict.TensorSpec spec = specs.get(name);
         Weight w = tensors.get(name);
-        if (w == null) {
-            missing.add(name + " " + Arrays.toString(shape));
-            return zeros(name, shape);
-        }
-        if (!Arrays.equals(w.shape(), shape)) {
-            misShaped.add(name + " is " + Arrays.toString(w.shape()) + ", expected " + Arrays.toString(shape));
-            return zeros(name, shape);
-        }
-        if (w.dtype() == DType.I64) {
-            misShaped.add(name + " is I64, expected a float type");
+        if (spec == null || w == null || !Arrays.equals(spec.shape(), shape) || spec.dtype() == DType.I64) {
             return zeros(name, shape);
         }
         return w;
@@ -79,34 +86,32 @@ public final class PocketWeights implements AutoCloseable {
     }
 
     /**
-     * Marks every tensor under {@code prefix} as accounted for without loading it (a part of the checkpoint this
-     * program does not build, e.g. the Mimi encoder when only decoding).
+     * Accepts every tensor under {@code prefix} as it is, without loading it (a part of the checkpoint this program
+     * does not build, e.g. the Mimi encoder when only decoding).
      */
     public void skip(String prefix) {
-        for (String k : tensors.keySet()) if (k.startsWith(prefix)) taken.add(k);
+        specs.forEach((k, spec) -> {
+            if (!k.startsWith(prefix) || layout.contains(k)) return;
+            if (spec.dtype() == DType.I64) layout.addInt64(k, spec.shape());
+            else layout.add(k, spec.shape());
+        });
     }
 
-    /** Throws one error listing every missing, mis-shaped and unexpected tensor, if there is any. */
-    public void finish() {
-        List<String> unexpected = new ArrayList<>();
-        for (String k : tensors.keySet()) if (!taken.contains(k)) unexpected.add(k);
-        if (missing.isEmpty() && misShaped.isEmpty() && unexpected.isEmpty()) return;
-        StringBuilder sb = new StringBuilder(origin).append(" does not match the model config:");
-        section(sb, "missing", missing);
-        section(sb, "wrong shape", misShaped);
-        section(sb, "unexpected", unexpected);
-        throw new IllegalArgumentException(sb.toString());
+    /** The layout taken so far: what the model built on these weights expects. */
+    public StateDict.Layout layout() {
+        return layout;
     }
 
-    private static void section(StringBuilder sb, String title, List<String> items) {
-        if (items.isEmpty()) return;
-        sb.append("\n  ").append(items.size()).append(' ').append(title).append(':');
-        for (String s : items) sb.append("\n    ").append(s);
+    /** Checks the checkpoint against everything taken; throws listing every discrepancy at once. */
+    public void finish() throws StateDict.StateDictException {
+        StateDict.check(origin, specs, layout);
     }
 
-    private static Weight zeros(String name, int[] shape) {
+    /** Zeros of {@code shape}, all placeholders sharing one read-only block the size of the largest. */
+    private Weight zeros(String name, int[] shape) {
         long bytes = Weight.count(shape) * DType.F32.bytes;
-        return new Weight(name, DType.F32, shape.clone(), Arena.ofAuto().allocate(Math.max(bytes, 0)));
+        if (zeros.byteSize() < bytes) zeros = Arena.ofAuto().allocate(bytes);
+        return new Weight(name, DType.F32, shape.clone(), zeros.asSlice(0, bytes).asReadOnly());
     }
 
     @Override

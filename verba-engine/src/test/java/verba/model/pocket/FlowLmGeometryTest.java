@@ -3,6 +3,7 @@ package verba.model.pocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import verba.tensor.SafeTensors;
+import verba.tensor.StateDict;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -117,10 +118,11 @@ class FlowLmGeometryTest {
         try (PocketWeights weights = PocketWeights.open(Path.of(fixture.weightsPath()))) {
             new FlowLm(weights, small);
             weights.skip("mimi.");
-            var e = assertThrows(IllegalArgumentException.class, weights::finish);
-            assertTrue(e.getMessage().contains("flow_lm.input_linear.weight is [64, 32], expected [48, 16]"),
+            var e = assertThrows(StateDict.StateDictException.class, weights::finish);
+            assertTrue(e.mismatched().contains("flow_lm.input_linear.weight is F32[64, 32], expected float[48, 16]"),
                     e.getMessage());
-            assertTrue(e.getMessage().contains("unexpected:\n    flow_lm.bos_before_voice"), e.getMessage());
+            assertTrue(e.unexpected().contains("flow_lm.bos_before_voice F32[1, 1, 64]"), e.getMessage());
+            assertEquals(List.of(), e.missing());
         }
     }
 }

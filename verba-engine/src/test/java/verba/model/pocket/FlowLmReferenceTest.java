@@ -67,7 +67,7 @@ class FlowLmReferenceTest {
         for (int i = 0; i < c.get("chunks").size(); i++) {
             String chunk = c.get("chunks").get(i).asText();
             int after = c.get("after").isNull()
-                    ? LatentGenerator.defaultFramesAfterEos(chunk, config)
+                    ? PocketText.prepare(chunk, false, false).framesAfterEosGuess() + 2
                     : c.get("after").asInt();
             JsonNode ids = c.get("tokens").get(i);
             int[] tokens = new int[ids.size()];

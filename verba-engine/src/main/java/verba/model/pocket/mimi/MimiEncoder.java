@@ -82,4 +82,10 @@ public final class MimiEncoder {
         emb = transformer.forward(emb, transformer.newState());
         return downsample == null ? emb : downsample.forward(emb, downsample.newState());
     }
+
+    /** {@link #encodeToLatent} laid out time-major [frames, latentDim], one latent per row, as the FlowLM reads it. */
+    public float[] encodeFrames(float[] pcm) {
+        float[] latent = encodeToLatent(pcm);
+        return MimiTransformer.transpose(latent, latentDim, latent.length / latentDim);
+    }
 }

@@ -1,12 +1,13 @@
-package verba.model.pocket.mimi;
+package verba.model.pocket;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import verba.audio.Audio;
 import verba.audio.WavReader;
-import verba.model.pocket.PocketConfig;
-import verba.model.pocket.PocketWeights;
+import verba.model.pocket.mimi.MimiDecoder;
+import verba.model.pocket.mimi.MimiDecoderState;
+import verba.model.pocket.mimi.MimiEncoder;
 import verba.tensor.SafeTensors;
 
 import java.io.IOException;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Mimi decode and encode against the official implementation's numbers for the tiny fixture model. */
 class MimiReferenceTest {
 
-    static final Path TINY = Path.of(System.getProperty("verba.shared", "../shared"), "fixtures", "pocket-tts", "tiny");
+    static final Path TINY = PocketConfigTest.TINY;
 
     private static PocketWeights weights;
     private static SafeTensors reference;
@@ -55,7 +56,7 @@ class MimiReferenceTest {
             System.arraycopy(frame, 0, pcm, f * frameSize, frameSize);
         }
         assertEquals(frames, state.frames());
-        assertClose(expected, pcm, 1e-4, "pcm");
+        FlowLmReferenceTest.assertClose("pcm", expected, pcm, 1e-4);
     }
 
     @Test
@@ -70,7 +71,7 @@ class MimiReferenceTest {
         float[] all = new float[head.length + tail.length];
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(tail, 0, all, head.length, tail.length);
-        assertClose(expected, all, 1e-4, "chunked pcm");
+        FlowLmReferenceTest.assertClose("chunked pcm", expected, all, 1e-4);
         // The copy was not advanced by decoding from the original.
         float[] again = decoder.decodeFrame(Arrays.copyOfRange(latents, 5 * 32, 6 * 32), branch);
         assertArrayEquals(Arrays.copyOfRange(tail, 0, decoder.frameSize()), again, 1e-6f);
@@ -85,25 +86,6 @@ class MimiReferenceTest {
         int[] shape = reference.get("mimi/encode/latent").shape();
         assertEquals(shape[2], encoder.frames(prompt.samples().length));
         assertEquals(shape[1] * shape[2], latent.length);
-        assertClose(reference.get("mimi/encode/latent").toFloats(), latent, 1e-4, "latent");
-    }
-
-    /** Every value within {@code relative} of the reference's largest magnitude. */
-    static void assertClose(float[] expected, float[] actual, double relative, String what) {
-        assertEquals(expected.length, actual.length, what + " length");
-        double max = 0, worst = 0;
-        int at = -1;
-        for (float v : expected) max = Math.max(max, Math.abs(v));
-        for (int i = 0; i < expected.length; i++) {
-            double d = Math.abs(expected[i] - actual[i]);
-            if (!(d <= worst)) {
-                worst = d;
-                at = i;
-            }
-        }
-        if (!(worst <= relative * max)) {
-            throw new AssertionError(what + ": largest difference " + worst + " at " + at + " (expected "
-                    + expected[at] + ", got " + actual[at] + "), tolerance " + relative * max);
-        }
+        FlowLmReferenceTest.assertClose("latent", reference.get("mimi/encode/latent").toFloats(), latent, 1e-4);
     }
 }
