@@ -151,12 +151,25 @@ public final class FlowLm {
      * computes the EOS decision and samples a latent from exactly one noise draw.
      */
     public Output forward(float[] input, int rows, KvCache[] state, Sampling sampling, NoiseSource noiseSource) {
+        return sample(backbone(input, rows, state), sampling, noiseSource);
+    }
+
+    /**
+     * The backbone half of {@link #forward}: appends {@code rows} input vectors to the stream and returns the
+     * {@code out_norm} of the last position [d_model].
+     */
+    public float[] backbone(float[] input, int rows, KvCache[] state) {
         if (rows < 1) throw new IllegalArgumentException("a FlowLM pass needs at least one input row");
         float[] x = java.util.Arrays.copyOf(input, rows * dModel);
         transformer.forward(x, rows, state);
         float[] h = new float[dModel];
         System.arraycopy(x, (rows - 1) * dModel, h, 0, dModel);
         Ops.layerNorm(h, 1, dModel, outNormWeight, outNormBias, NORM_EPS, h);
+        return h;
+    }
+
+    /** The head half of {@link #forward}: the EOS decision and a latent sampled from one noise draw. */
+    public Output sample(float[] h, Sampling sampling, NoiseSource noiseSource) {
         float eosLogit = Ops.dot(h, 0, eosWeight, 0, dModel) + eosBias;
         float[] noise = new float[latentDim];
         noiseSource.sample(noise, Math.sqrt(sampling.temperature()), sampling.noiseClamp());

@@ -33,6 +33,9 @@ public final class PocketTts implements AutoCloseable {
     public record Result(int frames, int chunks, int chunksWithoutEos) {
     }
 
+    /** A tensor only checkpoints with the Mimi encoder (voice cloning) have. */
+    private static final String ENCODER_WEIGHT = "mimi.encoder.model.0.conv.weight";
+
     private final PocketConfig config;
     private final PocketWeights weights;
     private final PocketText text;
@@ -55,7 +58,7 @@ public final class PocketTts implements AutoCloseable {
         this.flowLm = new FlowLm(weights, config);
         this.generator = new LatentGenerator(flowLm, config);
         this.decoder = new MimiDecoder(weights, config.mimi());
-        this.cloner = VoiceCloner.load(weights, config, flowLm);
+        this.cloner = weights.has(ENCODER_WEIGHT) ? VoiceCloner.load(weights, config, flowLm) : null;
         weights.finish();
     }
 
@@ -126,8 +129,18 @@ public final class PocketTts implements AutoCloseable {
         return VoiceState.read(file, config.flowTransformerSpec());
     }
 
-    /** Clones a voice from a recording (any rate; use {@link Audio#cropSeconds} to bound it). */
+    /** Whether the checkpoint has the Mimi encoder that {@link #cloneVoice} needs. */
+    public boolean hasEncoder() {
+        return cloner != null;
+    }
+
+    /**
+     * Clones a voice from a recording (any rate; use {@link Audio#cropSeconds} to bound it).
+     *
+     * @throws IllegalStateException when the checkpoint has no Mimi encoder
+     */
     public VoiceState cloneVoice(Audio prompt) {
+        if (cloner == null) throw new IllegalStateException("this checkpoint has no Mimi encoder: it cannot clone voices");
         return cloner.clone(prompt);
     }
 
@@ -143,16 +156,24 @@ public final class PocketTts implements AutoCloseable {
         List<PocketText.Chunk> chunks = this.text.chunks(text, framesAfterEos);
         int frames = 0, withoutEos = 0;
         for (PocketText.Chunk chunk : chunks) {
-            MimiDecoderState state = decoder.newState();
-            LatentGenerator.Result r = generator.generate(voice, chunk.tokens(), chunk.framesAfterEos(), sampling,
-                    noise, frame -> {
-                        listener.onStep(frame);
-                        if (frame.emitted()) listener.onAudio(decoder.decodeFrame(frame.latent(), state));
-                    });
+            LatentGenerator.Result r = generateChunk(voice, chunk, sampling, noise, listener);
             frames += r.frames();
             if (r.reachedLimit()) withoutEos++;
         }
         return new Result(frames, chunks.size(), withoutEos);
+    }
+
+    /**
+     * Speaks one chunk of {@link PocketText#chunks} from {@code voice}, with a fresh Mimi decoder state: every
+     * emitted latent is decoded as soon as it is sampled. An exception thrown by the listener stops the chunk.
+     */
+    public LatentGenerator.Result generateChunk(VoiceState voice, PocketText.Chunk chunk, FlowLm.Sampling sampling,
+                                                NoiseSource noise, Listener listener) {
+        MimiDecoderState state = decoder.newState();
+        return generator.generate(voice, chunk.tokens(), chunk.framesAfterEos(), sampling, noise, frame -> {
+            listener.onStep(frame);
+            if (frame.emitted()) listener.onAudio(decoder.decodeFrame(frame.latent(), state));
+        });
     }
 
     @Override

@@ -26,15 +26,33 @@ public final class PocketWeights implements AutoCloseable {
     private final Map<String, StateDict.TensorSpec> specs;
     private final Map<String, Weight> tensors;
     private final SafeTensors file;
+    /** Set only for {@link #random}: makes every tensor on first request. */
+    private final RandomTensors random;
     private final StateDict.Layout layout = new StateDict.Layout();
     private MemorySegment zeros = MemorySegment.NULL;
 
     private PocketWeights(String origin, Map<String, StateDict.TensorSpec> specs, Map<String, Weight> tensors,
                           SafeTensors file) {
+        this(origin, specs, tensors, file, null);
+    }
+
+    private PocketWeights(String origin, Map<String, StateDict.TensorSpec> specs, Map<String, Weight> tensors,
+                          SafeTensors file, RandomTensors random) {
         this.origin = origin;
         this.specs = specs;
         this.tensors = tensors;
         this.file = file;
+        this.random = random;
+    }
+
+    /**
+     * A checkpoint of seeded random values that has every tensor a model asks for, with the shape it asks for:
+     * a model of real size without downloading its weights (benchmarks). The values are scaled so that activations
+     * stay in a sensible range; they say nothing.
+     */
+    public static PocketWeights random(long seed) {
+        return new PocketWeights("random weights (seed " + seed + ")", new LinkedHashMap<>(), new LinkedHashMap<>(),
+                null, new RandomTensors(seed));
     }
 
     /** Strict access over tensors already in memory (or another file's); {@code origin} names them in errors. */
@@ -72,6 +90,11 @@ public final class PocketWeights implements AutoCloseable {
      */
     public Weight take(String name, int... shape) {
         if (!layout.contains(name)) layout.add(name, shape);
+        if (random != null && !tensors.containsKey(name)) {
+            Weight made = random.make(name, shape);
+            tensors.put(name, made);
+            specs.put(name, new StateDict.TensorSpec(made.dtype(), made.shape()));
+        }
         StateDict.TensorSpec spec = specs.get(name);
         Weight w = tensors.get(name);
         if (spec == null || w == null || !Arrays.equals(spec.shape(), shape) || spec.dtype() == DType.I64) {
