@@ -12,6 +12,8 @@ public final class Conv {
 
     /** Upper bound on the im2col block (floats) so that long prompts never materialise a huge unfolded input. */
     private static final int COLUMN_BLOCK_FLOATS = 1 << 18;
+    /** Steps of a transposed convolution whose partial outputs are built together. */
+    private static final int TRANSPOSED_BLOCK = 16;
 
     private Conv() {
     }
@@ -113,17 +115,26 @@ public final class Conv {
         if (length == 0) return y;
         int inPerGroup = inChannels / groups;
         int row = outPerGroup * kernel;
-        float[] weights = new float[row];
-        // partial[t, o, j] = sum_i x[i, t] * w[i, o, j], built from whole weight rows (each read once), then
-        // overlap-added into y.
+        // partial[t, o, j] = sum_i x[i, t] * w[i, o, j], built from whole weight rows, then overlap-added into y.
+        // Steps are taken a block at a time so that the block's partial rows stay in cache while every weight row
+        // is added in; blocks are split over the compute pool (they write disjoint rows).
         float[] partial = new float[length * row];
         for (int g = 0; g < groups; g++) {
-            java.util.Arrays.fill(partial, 0f);
-            for (int i = 0; i < inPerGroup; i++) {
-                int channel = g * inPerGroup + i;
-                w.read((long) channel * row, weights, 0, row);
-                for (int t = 0; t < length; t++) Ops.axpy(x[channel * length + t], weights, 0, partial, t * row, row);
-            }
+            if (g > 0) java.util.Arrays.fill(partial, 0f);
+            int group = g;
+            Parallel.forRange(length, (long) inPerGroup * row, (from, to) -> {
+                float[] weights = new float[row];
+                for (int b0 = from; b0 < to; b0 += TRANSPOSED_BLOCK) {
+                    int b1 = Math.min(to, b0 + TRANSPOSED_BLOCK);
+                    for (int i = 0; i < inPerGroup; i++) {
+                        int channel = group * inPerGroup + i;
+                        w.read((long) channel * row, weights, 0, row);
+                        for (int t = b0; t < b1; t++) {
+                            Ops.axpy(x[channel * length + t], weights, 0, partial, t * row, row);
+                        }
+                    }
+                }
+            });
             for (int t = 0; t < length; t++) {
                 for (int o = 0; o < outPerGroup; o++) {
                     int dst = (g * outPerGroup + o) * outLength + t * stride;

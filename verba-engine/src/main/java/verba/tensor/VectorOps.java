@@ -120,22 +120,48 @@ final class VectorOps {
             }
             return;
         }
-        float[] row = scratch(in);
-        for (int o = from; o < to; o++) {
-            widenRow(w, o * rowBytes, row, in);
-            outputColumn(x, rows, row, 0, in, bias == null ? 0f : bias[o], y, o, out);
+        // A tile of weight rows is widened once and applied to every block of four activation rows, so that the
+        // activations stream through the cache once per tile rather than once per output (convolutions over long
+        // signals have far more activation rows than fit in cache).
+        int tile = tileRows(in, to - from);
+        float[] rowsOfTile = scratch(tile * in);
+        for (int t0 = from; t0 < to; t0 += tile) {
+            int t1 = Math.min(to, t0 + tile);
+            for (int o = t0; o < t1; o++) widenRow(w, o * rowBytes, rowsOfTile, (o - t0) * in, in);
+            for (int r = 0; r < rows; r += 4) {
+                for (int o = t0; o < t1; o++) {
+                    outputColumn(x, r, Math.min(rows, r + 4), rowsOfTile, (o - t0) * in, in,
+                            bias == null ? 0f : bias[o], y, o, out);
+                }
+            }
         }
     }
 
     /** Output rows [from, to) of {@link Ops#linear(float[], int, float[], int, int, float[], float[])}. */
     static void linear(float[] x, int rows, float[] w, int out, int in, float[] bias, float[] y, int from, int to) {
-        for (int o = from; o < to; o++) outputColumn(x, rows, w, o * in, in, bias == null ? 0f : bias[o], y, o, out);
+        int tile = tileRows(in, to - from);
+        for (int t0 = from; t0 < to; t0 += tile) {
+            int t1 = Math.min(to, t0 + tile);
+            for (int r = 0; r < rows; r += 4) {
+                for (int o = t0; o < t1; o++) {
+                    outputColumn(x, r, Math.min(rows, r + 4), w, o * in, in, bias == null ? 0f : bias[o], y, o, out);
+                }
+            }
+        }
     }
 
-    /** {@code y[r, o] = x[r, :] . w[wo..wo+in) + b} for every row r, four rows per pass over w. */
-    private static void outputColumn(float[] x, int rows, float[] w, int wo, int in, float b, float[] y, int o, int out) {
-        int r = 0;
-        for (; r + 4 <= rows; r += 4) {
+    /** Weight rows per tile: about 64 KiB of them (a level-2 cache holds them next to the activation block). */
+    private static int tileRows(int in, int n) {
+        return Math.max(1, Math.min(n, (16 * 1024) / Math.max(1, in)));
+    }
+
+    /**
+     * {@code y[r, o] = x[r, :] . w[wo..wo+in) + b} for the rows r in [rowFrom, rowTo), four rows per pass over w.
+     */
+    private static void outputColumn(float[] x, int rowFrom, int rowTo, float[] w, int wo, int in, float b,
+                                     float[] y, int o, int out) {
+        int r = rowFrom;
+        for (; r + 4 <= rowTo; r += 4) {
             int x0 = r * in, x1 = x0 + in, x2 = x1 + in, x3 = x2 + in;
             int bound = F.loopBound(in), i = 0;
             FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
@@ -160,21 +186,21 @@ final class VectorOps {
             y[(r + 2) * out + o] = s2 + b;
             y[(r + 3) * out + o] = s3 + b;
         }
-        for (; r < rows; r++) y[r * out + o] = dot(x, r * in, w, wo, in) + b;
+        for (; r < rowTo; r++) y[r * out + o] = dot(x, r * in, w, wo, in) + b;
     }
 
-    /** {@code n} stored values at byte offset {@code wo} widened into {@code dst[0..n)}. */
-    private static void widenRow(Weight w, long wo, float[] dst, int n) {
+    /** {@code n} stored values at byte offset {@code wo} widened into {@code dst[d..d+n)}. */
+    private static void widenRow(Weight w, long wo, float[] dst, int d, int n) {
         MemorySegment data = w.data();
         switch (w.dtype()) {
-            case F32 -> MemorySegment.copy(data, Weight.F32, wo, dst, 0, n);
+            case F32 -> MemorySegment.copy(data, Weight.F32, wo, dst, d, n);
             case BF16 -> {
                 int bound = F.loopBound(n), i = 0;
-                for (; i < bound; i += L) bf16(data, wo + 2L * i).intoArray(dst, i);
-                for (; i < n; i++) dst[i] = Float.intBitsToFloat((data.get(Weight.I16, wo + 2L * i) & 0xffff) << 16);
+                for (; i < bound; i += L) bf16(data, wo + 2L * i).intoArray(dst, d + i);
+                for (; i < n; i++) dst[d + i] = Float.intBitsToFloat((data.get(Weight.I16, wo + 2L * i) & 0xffff) << 16);
             }
             case F16 -> {
-                for (int i = 0; i < n; i++) dst[i] = Float.float16ToFloat(data.get(Weight.I16, wo + 2L * i));
+                for (int i = 0; i < n; i++) dst[d + i] = Float.float16ToFloat(data.get(Weight.I16, wo + 2L * i));
             }
             case I64 -> throw new IllegalArgumentException(w.name() + ": I64 is not a weight type");
         }
