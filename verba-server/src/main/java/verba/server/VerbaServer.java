@@ -1,0 +1,170 @@
+package verba.server;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import verba.audio.Pcm;
+import verba.engine.Engine;
+import verba.engine.SlotScheduler;
+import verba.engine.SynthesisOptions;
+import verba.engine.Synthesizer;
+import verba.engine.Voice;
+import verba.engine.VoiceRegistry;
+import verba.server.config.ServerConfig;
+import verba.server.monica.MonicaApi;
+import verba.server.monica.ReferenceAudio;
+import verba.server.openai.OpenAiSpeechApi;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The verba HTTP server: Kyutai streaming protocol, Monica API and OpenAI speech over one {@link Synthesizer}.
+ *
+ * <p>Life cycle: {@link #start()} listens at once (so {@code /health} answers during start-up, and synthesis routes
+ * answer 503), {@link #load()} builds the engines, the Monica voice and the slots, warms up and marks the server
+ * ready; {@link #close()} stops accepting, lets running responses end, and closes the engines.
+ */
+public final class VerbaServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(VerbaServer.class);
+    private static final String WARM_UP_TEXT = "Warm up.";
+
+    private final ServerConfig config;
+    private final ApiKeys keys;
+    private final EngineState state = new EngineState();
+    private final Javalin app;
+
+    public VerbaServer(ServerConfig config) {
+        this.config = config;
+        this.keys = new ApiKeys(config.authorizedIds());
+        this.app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.useVirtualThreads = true;
+            cfg.http.maxRequestSize = config.maxRequestBytes();
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(5_000));
+            // static_dir first so that a deployment can replace the built-in page.
+            if (config.staticDir() != null) {
+                cfg.staticFiles.add(sf -> {
+                    sf.hostedPath = "/";
+                    sf.directory = config.staticDir().toAbsolutePath().toString();
+                    sf.location = Location.EXTERNAL;
+                });
+            }
+            cfg.staticFiles.add(sf -> {
+                sf.hostedPath = "/";
+                sf.directory = "/web";
+                sf.location = Location.CLASSPATH;
+            });
+            // KYUTAI WIRING POINT: KyutaiApi.configure(cfg, kyutaiSettings) goes here once branch kyutai is merged.
+        });
+        app.before("/blabla", this::authorize);
+        app.before("/v1/*", this::authorize);
+        app.exception(HttpError.class, (e, ctx) -> ErrorResponses.send(ctx, e.status(), e.getMessage(), e.param()));
+        app.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.send(ctx, e.getStatus(), e.getMessage(), null));
+        app.exception(Exception.class, (e, ctx) -> {
+            log.error("{} {} failed", ctx.method(), ctx.path(), e);
+            ErrorResponses.send(ctx, 500, "internal server error", null);
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null) ErrorResponses.send(ctx, 404, "not found: " + ctx.path(), null);
+        });
+        new MonicaApi(state, config.maxTextLength()).register(app);
+        new OpenAiSpeechApi(state).register(app);
+    }
+
+    public EngineState state() {
+        return state;
+    }
+
+    /** Listens on the configured host and port; synthesis routes answer 503 until {@link #load()} completes. */
+    public VerbaServer start() {
+        if (config.staticDir() != null && !Files.isDirectory(config.staticDir())) {
+            throw new IllegalStateException("static_dir " + config.staticDir() + " is not a folder");
+        }
+        app.start(config.host(), config.port());
+        log.info("Listening on http://{}:{} (synthesis answers 503 until the engines are ready)", config.host(), port());
+        if (!keys.enforced()) {
+            log.warn("No API keys configured (authorized_ids): every client may synthesise. Set authorized_ids to require a key.");
+        }
+        return this;
+    }
+
+    /** The port listened on (useful when the config asked for 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** Loads engines, the Monica voice and the slots, warms up, and marks the server ready. */
+    public void load() {
+        logDevice();
+        Optional<ReferenceAudio> reference = ReferenceAudio.read(config.referenceAudio(), config.referenceExplicit(),
+                config.referenceDurationS());
+        log.info("Loading engines: {}", String.join(", ", config.engines()));
+        long start = System.nanoTime();
+        List<Engine> engines = EngineCatalog.load(config.engines());
+        VoiceRegistry voices = new VoiceRegistry(engines, config.defaultVoice());
+        if (config.defaultVoice() != null && voices.find(config.defaultVoice()).isEmpty()) {
+            log.warn("default_voice '{}' is not a known voice; using {}", config.defaultVoice(), voices.defaultVoice().id());
+        }
+        for (Engine engine : engines) engine.warmUp();
+        log.info("Model loaded in {}s: {} voices from {}", seconds(System.nanoTime() - start), voices.all().size(),
+                String.join(", ", engines.stream().map(Engine::id).toList()));
+        Voice monica = ReferenceAudio.voiceFor(reference, voices);
+        Synthesizer synthesizer = new Synthesizer(voices, new SlotScheduler(config.batchSize()));
+        warmUp(synthesizer, monica);
+        String device = engines.stream().map(Engine::device).filter("cuda"::equals).findFirst().orElse("cpu");
+        boolean cloning = engines.stream().anyMatch(Engine::canClone);
+        // KYUTAI WIRING POINT: new KyutaiApi(synthesizer, keys, metrics, kyutaiSettings).register(app) goes here.
+        state.ready(new EngineState.Loaded(synthesizer, monica, cloning, device));
+        log.info("Server ready! Default voice {}, Monica voice {}, {} slots", voices.defaultVoice().id(), monica.id(),
+                config.batchSize());
+    }
+
+    private void warmUp(Synthesizer synthesizer, Voice voice) {
+        log.info("Warm-up inference ...");
+        long start = System.nanoTime();
+        try {
+            float[] audio = synthesizer.synthesize(WARM_UP_TEXT, voice, SynthesisOptions.DEFAULT, 60, TimeUnit.SECONDS);
+            log.info("Warm-up: {}s of audio in {}s", String.format(Locale.ROOT, "%.2f", audio.length / (double) Pcm.SAMPLE_RATE),
+                    seconds(System.nanoTime() - start));
+        } catch (Exception e) {
+            throw new IllegalStateException("warm-up synthesis with voice " + voice.id() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void logDevice() {
+        Runtime rt = Runtime.getRuntime();
+        log.info("Device: cpu ({} cores, {} GB Java heap); GPU engines report their own device",
+                rt.availableProcessors(), String.format(Locale.ROOT, "%.1f", rt.maxMemory() / 1e9));
+    }
+
+    private void authorize(Context ctx) {
+        if (!keys.enforced()) return;
+        String key = ctx.header("kyutai-api-key");
+        if (key == null) key = ApiKeys.bearer(ctx.header("Authorization"));
+        if (!keys.allows(key)) {
+            throw new HttpError(401, key == null ? "missing API key (Authorization: Bearer KEY or kyutai-api-key header)"
+                    : "invalid API key");
+        }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.2f", nanos / 1e9);
+    }
+
+    /** Stops listening (running responses get a few seconds to end) and closes the engines. */
+    @Override
+    public void close() {
+        app.stop();
+        EngineState.Loaded loaded = state.loaded();
+        if (loaded != null) loaded.synthesizer().close();
+        log.info("Server stopped");
+    }
+}
