@@ -1,18 +1,23 @@
 package verba.audio;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class OggOpusTest {
 
@@ -92,9 +97,15 @@ class OggOpusTest {
 
     @Test
     void arbitraryLengthsRoundTrip() throws AudioFormatException {
-        for (int n : new int[]{0, 1, 479, 480, 1000, 5000}) {
+        for (int n : new int[]{0, 1, 479, 480, 1000, 5000, 12 * Pcm.SAMPLE_RATE}) { // 12 s: several pages
             float[] pcm = WavTest.tone(300, Pcm.SAMPLE_RATE, n / (double) Pcm.SAMPLE_RATE);
-            assertEquals(n, OggOpusDecoder.decode(OggOpusEncoder.encodeAll(pcm)).samples().length, "length " + n);
+            byte[] ogg = OggOpusEncoder.encodeAll(pcm);
+            assertEquals(n, OggOpusDecoder.decode(ogg).samples().length, "length " + n);
+            List<Page> pages = pages(ogg);
+            if (n < OggOpusEncoder.PACKET_SAMPLES) assertEquals(3, pages.size(), "headers and the final page");
+            else if (n <= 5000) assertEquals(4, pages.size(), "headers, one audio page, the final page");
+            else assertTrue(pages.size() > 4, "600 packets do not fit one page's lacing table");
+            for (int i = 1; i < pages.size(); i++) assertTrue(pages.get(i).granule() >= pages.get(i - 1).granule());
         }
     }
 
@@ -109,6 +120,22 @@ class OggOpusTest {
         assertEquals(3, packets.size());
         assertArrayEquals(b, packets.get(1).data());
         assertEquals(5, packets.get(2).pageGranule());
+    }
+
+    @Test
+    void libopusDecodesItToTheSameLength(@TempDir Path dir) throws Exception {
+        assumeTrue(FlacEncoderTest.onPath("opusdec"), "opusdec (opus-tools) is not installed");
+        float[] tone = WavTest.tone(440, Pcm.SAMPLE_RATE, 0.5);
+        Path in = dir.resolve("t.opus"), out = dir.resolve("t.wav");
+        Files.write(in, OggOpusEncoder.encodeAll(tone));
+        Process p = new ProcessBuilder("opusdec", "--quiet", "--rate", "24000", in.toString(), out.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "opusdec timed out");
+        assertEquals(0, p.exitValue(), "opusdec failed: " + log);
+        Audio decoded = WavReader.read(out);
+        assertEquals(tone.length, decoded.samples().length, "pre-skip and end trimming as libopus applies them");
+        assertTrue(correlation(tone, decoded.samples()) > 0.95, "aligned with the input");
     }
 
     @Test
