@@ -19,7 +19,7 @@ final class VoicesCommand implements Callable<Integer> {
     ConfigOptions config;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         ServerConfig cfg = CliEngines.quietConfig(config);
         List<Engine> engines = EngineCatalog.load(cfg.engines());
         try {

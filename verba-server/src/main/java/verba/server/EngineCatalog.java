@@ -7,6 +7,7 @@ import verba.engine.espeak.EspeakEngine;
 import verba.marytts.MaryEngine;
 import verba.server.config.ConfigException;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +26,7 @@ public final class EngineCatalog {
      *
      * @throws IllegalStateException when no engine could be built
      */
-    public static List<Engine> load(List<String> ids) {
+    public static List<Engine> load(List<String> ids) throws InterruptedException {
         for (String id : ids) {
             if (!KNOWN.contains(id)) {
                 throw new ConfigException("unknown engine '" + id + "' in engines (known: " + String.join(", ", KNOWN) + ")");
@@ -34,10 +35,23 @@ public final class EngineCatalog {
         List<Engine> engines = new ArrayList<>();
         for (String id : ids) {
             switch (id) {
-                case "mary" -> engines.add(new MaryEngine());
+                case "mary" -> {
+                    try {
+                        engines.add(MaryEngine.start());
+                    } catch (IOException e) {
+                        throw new IllegalStateException("MaryTTS could not start: " + e.getMessage(), e);
+                    }
+                }
                 case "espeak" -> {
-                    if (EspeakEngine.isAvailable()) engines.add(new EspeakEngine());
-                    else log.info("espeak-ng is not installed: its voices are not offered (apt-get install espeak-ng)");
+                    if (!EspeakEngine.isAvailable()) {
+                        log.info("espeak-ng is not installed: its voices are not offered (apt-get install espeak-ng)");
+                        continue;
+                    }
+                    try {
+                        engines.add(EspeakEngine.start());
+                    } catch (IOException e) {
+                        log.warn("espeak-ng is installed but unusable, its voices are not offered: {}", e.getMessage());
+                    }
                 }
                 default -> throw new IllegalStateException(id);
             }

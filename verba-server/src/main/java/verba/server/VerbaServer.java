@@ -1,6 +1,8 @@
 package verba.server;
 
 import io.javalin.Javalin;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.servlet.FilterHolder;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
@@ -14,11 +16,14 @@ import verba.engine.Synthesizer;
 import verba.engine.Voice;
 import verba.engine.VoiceRegistry;
 import verba.server.config.ServerConfig;
+import verba.server.kyutai.KyutaiApi;
+import verba.server.kyutai.KyutaiSettings;
 import verba.server.monica.MonicaApi;
 import verba.server.monica.ReferenceAudio;
 import verba.server.openai.OpenAiSpeechApi;
 
 import java.nio.file.Files;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,9 +32,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The verba HTTP server: Kyutai streaming protocol, Monica API and OpenAI speech over one {@link Synthesizer}.
  *
- * <p>Life cycle: {@link #start()} listens at once (so {@code /health} answers during start-up, and synthesis routes
- * answer 503), {@link #load()} builds the engines, the Monica voice and the slots, warms up and marks the server
- * ready; {@link #close()} stops accepting, lets running responses end, and closes the engines.
+ * <p>Life cycle, in the order of the Monica start-up log: {@link #start()} reports the device, reads the reference
+ * audio, loads the engines and listens; {@link #load()} clones the Monica voice, runs one warm-up synthesis and
+ * marks the server ready ("Server ready!"). Between the two, {@code /health} says {@code model_loaded: false} and
+ * every synthesis route answers 503. {@link #close()} stops accepting, lets running responses end for a few
+ * seconds, and closes the engines.
  */
 public final class VerbaServer implements AutoCloseable {
 
@@ -39,11 +46,17 @@ public final class VerbaServer implements AutoCloseable {
     private final ServerConfig config;
     private final ApiKeys keys;
     private final EngineState state = new EngineState();
+    private final SlotScheduler slots;
+    private final ServerMetrics metrics;
     private final Javalin app;
+    private Optional<ReferenceAudio> reference = Optional.empty();
+    private Synthesizer synthesizer;
 
     public VerbaServer(ServerConfig config) {
         this.config = config;
         this.keys = new ApiKeys(config.authorizedIds());
+        this.slots = new SlotScheduler(config.batchSize());
+        this.metrics = new ServerMetrics(slots);
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.useVirtualThreads = true;
@@ -62,7 +75,9 @@ public final class VerbaServer implements AutoCloseable {
                 sf.directory = "/web";
                 sf.location = Location.CLASSPATH;
             });
-            // KYUTAI WIRING POINT: KyutaiApi.configure(cfg, kyutaiSettings) goes here once branch kyutai is merged.
+            // The Kyutai route is a servlet of its own: this filter holds it at 503 until the engines are ready.
+            cfg.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new ReadinessFilter(state)),
+                    KyutaiSettings.DEFAULTS.path(), EnumSet.of(DispatcherType.REQUEST)));
         });
         app.before("/blabla", this::authorize);
         app.before("/v1/*", this::authorize);
@@ -75,21 +90,38 @@ public final class VerbaServer implements AutoCloseable {
         app.error(404, ctx -> {
             if (ctx.result() == null) ErrorResponses.send(ctx, 404, "not found: " + ctx.path(), null);
         });
-        new MonicaApi(state, config.maxTextLength()).register(app);
-        new OpenAiSpeechApi(state).register(app);
+        metrics.register(app);
+        new MonicaApi(state, metrics, config.maxTextLength()).register(app);
+        new OpenAiSpeechApi(state, metrics).register(app);
     }
 
     public EngineState state() {
         return state;
     }
 
-    /** Listens on the configured host and port; synthesis routes answer 503 until {@link #load()} completes. */
-    public VerbaServer start() {
+    /**
+     * Reports the device, reads the reference audio, loads the engines and listens on the configured host and port.
+     * Synthesis routes answer 503 until {@link #load()} completes.
+     */
+    public VerbaServer start() throws InterruptedException {
         if (config.staticDir() != null && !Files.isDirectory(config.staticDir())) {
             throw new IllegalStateException("static_dir " + config.staticDir() + " is not a folder");
         }
+        logDevice();
+        reference = ReferenceAudio.read(config.referenceAudio(), config.referenceExplicit(), config.referenceDurationS());
+        log.info("Loading engines: {}", String.join(", ", config.engines()));
+        long begin = System.nanoTime();
+        List<Engine> engines = EngineCatalog.load(config.engines());
+        VoiceRegistry voices = new VoiceRegistry(engines, config.defaultVoice());
+        if (config.defaultVoice() != null && voices.find(config.defaultVoice()).isEmpty()) {
+            log.warn("default_voice '{}' is not a known voice; using {}", config.defaultVoice(), voices.defaultVoice().id());
+        }
+        log.info("Model loaded in {}s: {} voices from {}", seconds(System.nanoTime() - begin), voices.all().size(),
+                String.join(", ", engines.stream().map(Engine::id).toList()));
+        synthesizer = new Synthesizer(voices, slots);
+        new KyutaiApi(synthesizer, keys, metrics, KyutaiSettings.DEFAULTS).register(app);
         app.start(config.host(), config.port());
-        log.info("Listening on http://{}:{} (synthesis answers 503 until the engines are ready)", config.host(), port());
+        log.info("Listening on http://{}:{}", config.host(), port());
         if (!keys.enforced()) {
             log.warn("No API keys configured (authorized_ids): every client may synthesise. Set authorized_ids to require a key.");
         }
@@ -101,42 +133,26 @@ public final class VerbaServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Loads engines, the Monica voice and the slots, warms up, and marks the server ready. */
+    /** Makes the Monica voice, warms the engines up, and marks the server ready. */
     public void load() {
-        logDevice();
-        Optional<ReferenceAudio> reference = ReferenceAudio.read(config.referenceAudio(), config.referenceExplicit(),
-                config.referenceDurationS());
-        log.info("Loading engines: {}", String.join(", ", config.engines()));
-        long start = System.nanoTime();
-        List<Engine> engines = EngineCatalog.load(config.engines());
-        VoiceRegistry voices = new VoiceRegistry(engines, config.defaultVoice());
-        if (config.defaultVoice() != null && voices.find(config.defaultVoice()).isEmpty()) {
-            log.warn("default_voice '{}' is not a known voice; using {}", config.defaultVoice(), voices.defaultVoice().id());
-        }
+        if (synthesizer == null) throw new IllegalStateException("start() first");
+        List<Engine> engines = synthesizer.voices().engines();
+        Voice monica = ReferenceAudio.voiceFor(reference, synthesizer.voices());
+        log.info("Warm-up inference ...");
+        long begin = System.nanoTime();
         for (Engine engine : engines) engine.warmUp();
-        log.info("Model loaded in {}s: {} voices from {}", seconds(System.nanoTime() - start), voices.all().size(),
-                String.join(", ", engines.stream().map(Engine::id).toList()));
-        Voice monica = ReferenceAudio.voiceFor(reference, voices);
-        Synthesizer synthesizer = new Synthesizer(voices, new SlotScheduler(config.batchSize()));
-        warmUp(synthesizer, monica);
+        try {
+            float[] audio = synthesizer.synthesize(WARM_UP_TEXT, monica, SynthesisOptions.DEFAULT, 60, TimeUnit.SECONDS);
+            log.info("Warm-up done: {}s of audio in {}s", String.format(Locale.ROOT, "%.2f", audio.length / (double) Pcm.SAMPLE_RATE),
+                    seconds(System.nanoTime() - begin));
+        } catch (Exception e) {
+            throw new IllegalStateException("warm-up synthesis with voice " + monica.id() + " failed: " + e.getMessage(), e);
+        }
         String device = engines.stream().map(Engine::device).filter("cuda"::equals).findFirst().orElse("cpu");
         boolean cloning = engines.stream().anyMatch(Engine::canClone);
-        // KYUTAI WIRING POINT: new KyutaiApi(synthesizer, keys, metrics, kyutaiSettings).register(app) goes here.
         state.ready(new EngineState.Loaded(synthesizer, monica, cloning, device));
-        log.info("Server ready! Default voice {}, Monica voice {}, {} slots", voices.defaultVoice().id(), monica.id(),
-                config.batchSize());
-    }
-
-    private void warmUp(Synthesizer synthesizer, Voice voice) {
-        log.info("Warm-up inference ...");
-        long start = System.nanoTime();
-        try {
-            float[] audio = synthesizer.synthesize(WARM_UP_TEXT, voice, SynthesisOptions.DEFAULT, 60, TimeUnit.SECONDS);
-            log.info("Warm-up: {}s of audio in {}s", String.format(Locale.ROOT, "%.2f", audio.length / (double) Pcm.SAMPLE_RATE),
-                    seconds(System.nanoTime() - start));
-        } catch (Exception e) {
-            throw new IllegalStateException("warm-up synthesis with voice " + voice.id() + " failed: " + e.getMessage(), e);
-        }
+        log.info("Server ready! Default voice {}, Monica voice {}, {} slots", synthesizer.voices().defaultVoice().id(),
+                monica.id(), config.batchSize());
     }
 
     private static void logDevice() {
@@ -147,7 +163,7 @@ public final class VerbaServer implements AutoCloseable {
 
     private void authorize(Context ctx) {
         if (!keys.enforced()) return;
-        String key = ctx.header("kyutai-api-key");
+        String key = ctx.header(KyutaiApi.KEY_HEADER);
         if (key == null) key = ApiKeys.bearer(ctx.header("Authorization"));
         if (!keys.allows(key)) {
             throw new HttpError(401, key == null ? "missing API key (Authorization: Bearer KEY or kyutai-api-key header)"
@@ -163,8 +179,7 @@ public final class VerbaServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        EngineState.Loaded loaded = state.loaded();
-        if (loaded != null) loaded.synthesizer().close();
+        if (synthesizer != null) synthesizer.close();
         log.info("Server stopped");
     }
 }

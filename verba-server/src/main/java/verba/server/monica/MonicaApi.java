@@ -14,6 +14,7 @@ import verba.engine.SynthesisException;
 import verba.engine.SynthesisOptions;
 import verba.server.EngineState;
 import verba.server.HttpError;
+import verba.server.ServerMetrics;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -33,10 +34,12 @@ public final class MonicaApi {
     private static final long SLOT_WAIT_S = 20;
 
     private final EngineState state;
+    private final ServerMetrics metrics;
     private final int maxTextLength;
 
-    public MonicaApi(EngineState state, int maxTextLength) {
+    public MonicaApi(EngineState state, ServerMetrics metrics, int maxTextLength) {
         this.state = state;
+        this.metrics = metrics;
         this.maxTextLength = maxTextLength;
     }
 
@@ -64,6 +67,7 @@ public final class MonicaApi {
             throw new HttpError(400, "text is too long: " + length + " characters, at most " + maxTextLength);
         }
         EngineState.Loaded loaded = state.require();
+        metrics.connected();
         long start = System.nanoTime();
         float[] pcm;
         try {
@@ -76,6 +80,7 @@ public final class MonicaApi {
             throw new HttpError(500, "speech generation failed: " + e.getCause().getMessage());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        metrics.recordSynthesis("monica", loaded.monicaVoice().engine(), pcm.length / (double) Pcm.SAMPLE_RATE, seconds, Double.NaN);
         ctx.contentType("audio/wav");
         ctx.header("Content-Disposition", "inline; filename=\"monica.wav\"");
         ctx.header("X-Generation-Time", String.format(Locale.ROOT, "%.2fs", seconds));

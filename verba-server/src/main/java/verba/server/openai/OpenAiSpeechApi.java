@@ -16,6 +16,7 @@ import verba.engine.Voice;
 import verba.engine.VoiceRegistry;
 import verba.server.EngineState;
 import verba.server.HttpError;
+import verba.server.ServerMetrics;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -52,9 +53,11 @@ public final class OpenAiSpeechApi {
     private static final long ENGINE_SILENCE_S = 60;
 
     private final EngineState state;
+    private final ServerMetrics metrics;
 
-    public OpenAiSpeechApi(EngineState state) {
+    public OpenAiSpeechApi(EngineState state, ServerMetrics metrics) {
         this.state = state;
+        this.metrics = metrics;
     }
 
     public void register(Javalin app) {
@@ -70,7 +73,9 @@ public final class OpenAiSpeechApi {
     private void speech(Context ctx) throws Exception {
         EngineState.Loaded loaded = state.require();
         SpeechRequest request = parse(ctx.bodyAsBytes(), loaded.synthesizer().voices());
+        metrics.connected();
         AudioQueue queue = new AudioQueue();
+        long begin = System.nanoTime();
         EngineSession session;
         try {
             session = loaded.synthesizer().open(request.voice(), new SynthesisOptions(request.speed(), Double.NaN, null),
@@ -81,12 +86,12 @@ public final class OpenAiSpeechApi {
         try (session) {
             session.text(request.input());
             session.end();
-            respond(ctx, request, queue);
+            respond(ctx, request, queue, begin);
         }
     }
 
     /** Streams the response; an engine failure before the first byte is a 500, after it the stream is cut short. */
-    private void respond(Context ctx, SpeechRequest request, AudioQueue queue) throws IOException {
+    private void respond(Context ctx, SpeechRequest request, AudioQueue queue, long begin) throws IOException {
         float[] first;
         try {
             first = queue.next(ENGINE_SILENCE_S, TimeUnit.SECONDS);
@@ -94,6 +99,7 @@ public final class OpenAiSpeechApi {
             log.error("speech synthesis failed before any audio", e);
             throw new HttpError(500, "speech generation failed: " + e.getMessage());
         }
+        double ttfa = (System.nanoTime() - begin) / 1e9;
         SpeechFormat.Encoder encoder = request.format().encoder();
         Body body = request.sse() ? new SseBody(ctx) : new AudioBody(ctx, request.format());
         long samples = 0;
@@ -105,6 +111,8 @@ public final class OpenAiSpeechApi {
             }
             body.write(encoder.finish());
             body.done(request.input(), samples);
+            metrics.recordSynthesis("openai", request.voice().engine(), samples / (double) Pcm.SAMPLE_RATE,
+                    (System.nanoTime() - begin) / 1e9, ttfa);
         } catch (IOException e) {
             log.debug("client left during /v1/audio/speech: {}", e.getMessage());
         } catch (Exception e) {
