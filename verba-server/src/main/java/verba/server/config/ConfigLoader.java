@@ -24,7 +24,8 @@ import java.util.Set;
  *   <li>command-line flags ({@code --port}, {@code --host}, {@code --log-level}, {@code --set key=value});</li>
  *   <li>environment: {@code VERBA_<KEY>} (e.g. {@code VERBA_BATCH_SIZE}), then the Monica names ({@code PORT},
  *       {@code HOST}, {@code LOG_LEVEL}, {@code REFERENCE_AUDIO}, {@code REFERENCE_DURATION_S},
- *       {@code MAX_TEXT_LENGTH}, {@code HF_HOME});</li>
+ *       {@code MAX_TEXT_LENGTH}, {@code HF_HOME}) and {@code VERBA_API_KEYS} (comma-separated
+ *       {@code authorized_ids});</li>
  *   <li>the TOML file: top-level keys, and moshi-server's layout ({@code batch_size} in {@code [modules.<name>]},
  *       {@code default_voice} and {@code voice_folder} in {@code [modules.<name>.py]}); a top-level key wins over
  *       the module one;</li>
@@ -34,31 +35,35 @@ import java.util.Set;
  */
 public final class ConfigLoader {
 
-    /** Every setting: its TOML key (also the {@code --set} key), the Monica env name, and its default. */
+    /**
+     * Every setting: its TOML key (also the {@code --set} key), its default, and the environment names that set it
+     * besides {@code VERBA_<KEY>} (which wins over them): Monica's names, and {@code VERBA_API_KEYS}.
+     */
     public enum Setting {
-        HOST("host", "HOST", "0.0.0.0"),
-        PORT("port", "PORT", "8080"),
-        LOG_LEVEL("log_level", "LOG_LEVEL", "info"),
-        AUTHORIZED_IDS("authorized_ids", null, ""),
-        BATCH_SIZE("batch_size", null, "8"),
-        STATIC_DIR("static_dir", null, ""),
-        DEFAULT_VOICE("default_voice", null, ""),
-        VOICES_DIR("voices_dir", null, "voices"),
-        REFERENCE_AUDIO("reference_audio", "REFERENCE_AUDIO", "26-monica--interview.wav"),
-        REFERENCE_DURATION_S("reference_duration_s", "REFERENCE_DURATION_S", "120"),
-        MAX_TEXT_LENGTH("max_text_length", "MAX_TEXT_LENGTH", "500"),
-        MAX_REQUEST_BYTES("max_request_bytes", null, String.valueOf(16 << 20)),
-        ENGINES("engines", null, "mary,espeak"),
-        HF_HOME("hf_home", "HF_HOME", "~/.cache/huggingface");
+        HOST("host", "0.0.0.0", "HOST"),
+        PORT("port", "8080", "PORT"),
+        LOG_LEVEL("log_level", "info", "LOG_LEVEL"),
+        AUTHORIZED_IDS("authorized_ids", "", "VERBA_API_KEYS"),
+        BATCH_SIZE("batch_size", "8"),
+        STATIC_DIR("static_dir", ""),
+        DEFAULT_VOICE("default_voice", ""),
+        VOICES_DIR("voices_dir", "voices"),
+        REFERENCE_AUDIO("reference_audio", "26-monica--interview.wav", "REFERENCE_AUDIO"),
+        REFERENCE_DURATION_S("reference_duration_s", "120", "REFERENCE_DURATION_S"),
+        MAX_TEXT_LENGTH("max_text_length", "500", "MAX_TEXT_LENGTH"),
+        MAX_REQUEST_BYTES("max_request_bytes", String.valueOf(16 << 20)),
+        ENGINES("engines", "mary,espeak"),
+        HF_HOME("hf_home", "~/.cache/huggingface", "HF_HOME");
 
         public final String key;
-        public final String monicaEnv;
         public final String defaultValue;
+        /** Environment names other than {@code VERBA_<KEY>}, weakest first. */
+        public final List<String> otherEnv;
 
-        Setting(String key, String monicaEnv, String defaultValue) {
+        Setting(String key, String defaultValue, String... otherEnv) {
             this.key = key;
-            this.monicaEnv = monicaEnv;
             this.defaultValue = defaultValue;
+            this.otherEnv = List.of(otherEnv);
         }
 
         public String verbaEnv() {
@@ -110,8 +115,8 @@ public final class ConfigLoader {
         for (Setting s : Setting.values()) values.put(s, new Sourced(s.defaultValue, "default"));
         if (file != null) readFile(file, values, warnings);
         for (Setting s : Setting.values()) {
-            if (s.monicaEnv != null && env.get(s.monicaEnv) != null) {
-                values.put(s, new Sourced(env.get(s.monicaEnv), "env " + s.monicaEnv));
+            for (String name : s.otherEnv) {
+                if (env.get(name) != null) values.put(s, new Sourced(env.get(name), "env " + name));
             }
             if (env.get(s.verbaEnv()) != null) values.put(s, new Sourced(env.get(s.verbaEnv()), "env " + s.verbaEnv()));
         }

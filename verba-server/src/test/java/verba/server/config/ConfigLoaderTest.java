@@ -44,6 +44,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theExampleFileIsTheDefaults() {
+        Path example = Path.of("..", "docs", "verba.example.toml"); // surefire runs in the module folder
+        ConfigLoader.Result fromFile = ConfigLoader.load(example, Map.of(), Map.of());
+        assertEquals(List.of(), fromFile.warnings());
+        ServerConfig defaults = ConfigLoader.load(null, Map.of(), Map.of()).config();
+        ServerConfig c = fromFile.config();
+        assertEquals(defaults, new ServerConfig(c.host(), c.port(), c.logLevel(), c.authorizedIds(), c.batchSize(),
+                c.staticDir(), c.defaultVoice(), c.voicesDir(), c.referenceAudio(), false, c.referenceDurationS(),
+                c.maxTextLength(), c.maxRequestBytes(), c.engines(), c.hfHome()));
+    }
+
+    @Test
     void flagBeatsEnvBeatsFileBeatsDefault() throws IOException {
         Path file = toml("port = 7000\nhost = \"127.0.0.1\"\nmax_text_length = 100\nbatch_size = 3\n");
         Map<String, String> env = Map.of("PORT", "7100", "MAX_TEXT_LENGTH", "200");
@@ -63,6 +75,13 @@ class ConfigLoaderTest {
         ConfigLoader.Result r = ConfigLoader.load(null, Map.of("PORT", "7100", "VERBA_PORT", "7300"), Map.of());
         assertEquals(7300, r.config().port());
         assertEquals("env VERBA_PORT", r.values().get(Setting.PORT).origin());
+    }
+
+    @Test
+    void apiKeysComeFromTheDeploymentVariable() {
+        ConfigLoader.Result r = ConfigLoader.load(null, Map.of("VERBA_API_KEYS", "k1, k2"), Map.of());
+        assertEquals(Set.of("k1", "k2"), r.config().authorizedIds());
+        assertEquals("env VERBA_API_KEYS", r.values().get(Setting.AUTHORIZED_IDS).origin());
     }
 
     @Test
