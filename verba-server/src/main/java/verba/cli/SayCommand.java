@@ -1,6 +1,8 @@
 package verba.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,6 +41,9 @@ final class SayCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         String text = String.join(" ", words).strip();
@@ -57,7 +62,7 @@ final class SayCommand implements Callable<Integer> {
             } else {
                 Files.write(Path.of(output), wav);
             }
-            System.err.printf(Locale.ROOT, "wrote %s: %.2f s in voice %s%n", output.equals("-") ? "standard output" : output,
+            spec.commandLine().getErr().printf(Locale.ROOT, "wrote %s: %.2f s in voice %s%n", output.equals("-") ? "standard output" : output,
                     pcm.length / (double) Pcm.SAMPLE_RATE, chosen.id());
         }
         return 0;

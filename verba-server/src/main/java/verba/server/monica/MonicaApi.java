@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import verba.audio.Pcm;
@@ -59,7 +60,7 @@ public final class MonicaApi {
         ctx.json(body);
     }
 
-    private void blabla(Context ctx) throws InterruptedException {
+    private void blabla(Context ctx) throws InterruptedException, IOException {
         String text = text(ctx.bodyAsBytes()).strip();
         if (text.isEmpty()) throw new HttpError(400, "text is empty");
         int length = text.codePointCount(0, text.length());
@@ -81,10 +82,15 @@ public final class MonicaApi {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         metrics.recordSynthesis("monica", loaded.monicaVoice().engine(), pcm.length / (double) Pcm.SAMPLE_RATE, seconds, Double.NaN);
-        ctx.contentType("audio/wav");
-        ctx.header("Content-Disposition", "inline; filename=\"monica.wav\"");
-        ctx.header("X-Generation-Time", String.format(Locale.ROOT, "%.2fs", seconds));
-        ctx.result(WavWriter.wav16(pcm, Pcm.SAMPLE_RATE));
+        byte[] wav = WavWriter.wav16(pcm, Pcm.SAMPLE_RATE);
+        // Written directly, with its length: a WAV file is sent whole and never re-compressed.
+        HttpServletResponse res = ctx.res();
+        res.setStatus(200);
+        res.setContentType("audio/wav");
+        res.setHeader("Content-Disposition", "inline; filename=\"monica.wav\"");
+        res.setHeader("X-Generation-Time", String.format(Locale.ROOT, "%.2fs", seconds));
+        res.setContentLength(wav.length);
+        res.getOutputStream().write(wav);
         log.info("/blabla: {} characters, {} s of audio in {}", length,
                 String.format(Locale.ROOT, "%.2f", pcm.length / (double) Pcm.SAMPLE_RATE),
                 String.format(Locale.ROOT, "%.2fs", seconds));

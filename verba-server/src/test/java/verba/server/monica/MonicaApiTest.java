@@ -76,6 +76,7 @@ class MonicaApiTest {
         assertEquals(16, wav.bits());
         assertEquals(r.body().length - wav.dataOffset(), wav.dataSize());
         assertEquals(r.body().length - 8, wav.riffSize());
+        assertEquals(String.valueOf(r.body().length), r.headers().firstValue("Content-Length").orElseThrow());
         float[] pcm = TestServer.s16le(r.body(), wav.dataOffset(), (int) wav.dataSize());
         assertTrue(pcm.length > 24_000, "a sentence lasts more than a second: " + pcm.length);
         assertTrue(TestServer.rms(pcm) > 0.01, "speech is not silent: rms " + TestServer.rms(pcm));
