@@ -5,9 +5,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Encodes mono PCM as a 16-bit FLAC file: a STREAMINFO block (with the MD5 of the samples), then frames of 4096
- * samples, each one subframe that is constant, verbatim, or a fixed polynomial predictor (order 0-4) with a
- * partitioned Rice-coded residual, whichever is smallest. Lossless for the 16-bit samples {@link Pcm#toS16} gives.
+ * Encodes mono PCM as 16-bit FLAC: a STREAMINFO block, then frames of 4096 samples, each one subframe that is
+ * constant, verbatim, or a fixed polynomial predictor (order 0-4) with a partitioned Rice-coded residual, whichever
+ * is smallest. Lossless for the 16-bit samples {@link Pcm#toS16} gives. {@link #encode(float[], int)} makes a whole
+ * file (with length, frame sizes and MD5); an instance streams: {@link #header()} (length and MD5 marked unknown, as
+ * the format allows), {@link #encode(float[])} per chunk, {@link #finish()}. An instance serves one stream.
  */
 public final class FlacEncoder {
 
@@ -20,33 +22,80 @@ public final class FlacEncoder {
     private static final int[] STANDARD_RATES = {0, 88_200, 176_400, 192_000, 8_000, 16_000, 22_050, 24_000, 32_000,
             44_100, 48_000, 96_000};
 
-    private FlacEncoder() {
-    }
+    private final int sampleRate;
+    private final short[] block = new short[BLOCK_SIZE];
+    private final MessageDigest md5 = md5();
+    private int blockCount;
+    private int frameIndex;
+    private long totalSamples;
+    private int minFrameBytes = Integer.MAX_VALUE, maxFrameBytes;
+    private boolean finished;
 
-    public static byte[] encode(float[] pcm, int sampleRate) {
+    public FlacEncoder(int sampleRate) {
         if (sampleRate <= 0 || sampleRate >= 1 << 20) {
             throw new IllegalArgumentException("FLAC cannot store a sample rate of " + sampleRate + " Hz");
         }
-        short[] samples = new short[pcm.length];
-        for (int i = 0; i < pcm.length; i++) samples[i] = Pcm.toS16(pcm[i]);
+        this.sampleRate = sampleRate;
+    }
 
-        ByteArrayOutputStream frames = new ByteArrayOutputStream();
-        int minFrame = Integer.MAX_VALUE, maxFrame = 0;
-        for (int start = 0, index = 0; start < samples.length; start += BLOCK_SIZE, index++) {
-            byte[] frame = frame(samples, start, Math.min(BLOCK_SIZE, samples.length - start), index, sampleRate);
-            minFrame = Math.min(minFrame, frame.length);
-            maxFrame = Math.max(maxFrame, frame.length);
-            frames.writeBytes(frame);
+    /** A whole FLAC file of {@code pcm}, its STREAMINFO complete with length, frame sizes and MD5. */
+    public static byte[] encode(float[] pcm, int sampleRate) {
+        FlacEncoder encoder = new FlacEncoder(sampleRate);
+        byte[] frames = encoder.encode(pcm);
+        byte[] last = encoder.finish();
+        int minFrame = encoder.maxFrameBytes == 0 ? 0 : encoder.minFrameBytes;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(encoder.streamInfo(encoder.totalSamples, minFrame, encoder.maxFrameBytes, encoder.md5.digest()));
+        out.writeBytes(frames);
+        out.writeBytes(last);
+        return out.toByteArray();
+    }
+
+    /** The stream marker and STREAMINFO for a stream of unknown length (zero length, sizes and MD5 mean unknown). */
+    public byte[] header() {
+        return streamInfo(0, 0, 0, new byte[16]);
+    }
+
+    /** The frames completed by {@code pcm}; samples short of a whole 4096-sample frame wait for the next call. */
+    public byte[] encode(float[] pcm) {
+        if (finished) throw new IllegalStateException("the FLAC stream is already finished");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (float x : pcm) {
+            block[blockCount++] = Pcm.toS16(x);
+            if (blockCount == BLOCK_SIZE) out.writeBytes(flushBlock());
         }
-        if (maxFrame == 0) minFrame = 0; // no frames: sizes unknown, as the format allows
+        return out.toByteArray();
+    }
 
+    /** The held-back samples as the final, shorter frame (nothing when none are held). */
+    public byte[] finish() {
+        if (finished) throw new IllegalStateException("the FLAC stream is already finished");
+        finished = true;
+        return blockCount == 0 ? new byte[0] : flushBlock();
+    }
+
+    private byte[] flushBlock() {
+        byte[] le = new byte[2 * blockCount];
+        for (int i = 0; i < blockCount; i++) {
+            le[2 * i] = (byte) block[i];
+            le[2 * i + 1] = (byte) (block[i] >> 8);
+        }
+        md5.update(le); // the MD5 of STREAMINFO covers the samples as little-endian 16-bit
+        byte[] frame = frame(block, 0, blockCount, frameIndex++, sampleRate);
+        totalSamples += blockCount;
+        blockCount = 0;
+        minFrameBytes = Math.min(minFrameBytes, frame.length);
+        maxFrameBytes = Math.max(maxFrameBytes, frame.length);
+        return frame;
+    }
+
+    private byte[] streamInfo(long samples, int minFrame, int maxFrame, byte[] digest) {
         BitWriter out = new BitWriter();
         out.bytes(new byte[]{'f', 'L', 'a', 'C'});
         out.bits(1, 1).bits(0, 7).bits(34, 24); // last metadata block, type STREAMINFO, length
         out.bits(BLOCK_SIZE, 16).bits(BLOCK_SIZE, 16).bits(minFrame, 24).bits(maxFrame, 24);
-        out.bits(sampleRate, 20).bits(0, 3).bits(BITS_PER_SAMPLE - 1, 5).bits(samples.length, 36);
-        out.bytes(md5(samples));
-        out.bytes(frames.toByteArray());
+        out.bits(sampleRate, 20).bits(0, 3).bits(BITS_PER_SAMPLE - 1, 5).bits(samples, 36);
+        out.bytes(digest);
         return out.toByteArray();
     }
 
@@ -143,7 +192,9 @@ public final class FlacEncoder {
                     bits += 4 + riceBits(residual, at, count, k);
                     at += count;
                 }
-                if (best == null || bits < best.bits) best = new Residual(residual, predictorOrder, p, parameters, bits);
+                if (best == null || bits < best.bits) {
+                    best = new Residual(residual, predictorOrder, p, parameters, bits);
+                }
             }
             return best;
         }
@@ -181,14 +232,9 @@ public final class FlacEncoder {
         return bits;
     }
 
-    private static byte[] md5(short[] samples) {
-        byte[] le = new byte[samples.length * 2];
-        for (int i = 0; i < samples.length; i++) {
-            le[2 * i] = (byte) samples[i];
-            le[2 * i + 1] = (byte) (samples[i] >> 8);
-        }
+    private static MessageDigest md5() {
         try {
-            return MessageDigest.getInstance("MD5").digest(le);
+            return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime provides MD5", e);
         }
@@ -199,7 +245,7 @@ public final class FlacEncoder {
         int crc = 0;
         for (byte b : bytes) {
             crc ^= b & 0xFF;
-            for (int k = 0; k < 8; k++) crc = (crc & 0x80) != 0 ? ((crc << 1) ^ 0x07) & 0xFF : (crc << 1) & 0xFF;
+            for (int k = 0; k < 8; k++) crc = ((crc & 0x80) != 0 ? (crc << 1) ^ 0x07 : crc << 1) & 0xFF;
         }
         return crc;
     }
@@ -209,7 +255,7 @@ public final class FlacEncoder {
         int crc = 0;
         for (byte b : bytes) {
             crc ^= (b & 0xFF) << 8;
-            for (int k = 0; k < 8; k++) crc = (crc & 0x8000) != 0 ? ((crc << 1) ^ 0x8005) & 0xFFFF : (crc << 1) & 0xFFFF;
+            for (int k = 0; k < 8; k++) crc = ((crc & 0x8000) != 0 ? (crc << 1) ^ 0x8005 : crc << 1) & 0xFFFF;
         }
         return crc;
     }

@@ -102,6 +102,39 @@ class FlacEncoderTest {
         }
     }
 
+    @Test
+    void streamsInMimiFrames(@TempDir Path dir) throws Exception {
+        assumeTrue(onPath("flac"), "the flac command line tool is not installed");
+        float[] pcm = signal(24_000);
+        FlacEncoder encoder = new FlacEncoder(24_000);
+        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        stream.writeBytes(encoder.header());
+        int pages = 0;
+        for (int at = 0; at < pcm.length; at += Pcm.FRAME_SAMPLES) {
+            byte[] chunk = encoder.encode(Arrays.copyOfRange(pcm, at, Math.min(pcm.length, at + Pcm.FRAME_SAMPLES)));
+            if (chunk.length > 0) pages++;
+            stream.writeBytes(chunk);
+        }
+        stream.writeBytes(encoder.finish());
+        assertEquals(3, pages, "a frame leaves the encoder as soon as 4096 samples are in");
+        Path in = dir.resolve("s.flac"), out = dir.resolve("s.wav");
+        Files.write(in, stream.toByteArray());
+        Process p = new ProcessBuilder("flac", "-d", "-s", "-f", "-o", out.toString(), in.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "flac timed out");
+        assertEquals(0, p.exitValue(), "flac -d failed: " + log);
+        Audio decoded = WavReader.read(out);
+        assertEquals(pcm.length, decoded.samples().length);
+        for (int i = 0; i < pcm.length; i++) {
+            assertEquals(Pcm.toS16(pcm[i]), Math.round(decoded.samples()[i] * 32768), "sample " + i);
+        }
+        // Apart from STREAMINFO's length, frame sizes and MD5, the stream is the whole-file encoding.
+        byte[] whole = FlacEncoder.encode(pcm, 24_000);
+        assertArrayEquals(Arrays.copyOfRange(whole, 42, whole.length),
+                Arrays.copyOfRange(stream.toByteArray(), 42, stream.size()));
+    }
+
     static boolean onPath(String command) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, command))) return true;
