@@ -24,7 +24,7 @@ class MonicaApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.started(Map.of("max_text_length", "60"));
+        server = TestServer.started(Map.of("max_text_length", "60", "max_request_bytes", "4096"));
         healthBeforeReady = server.get("/health");
         blablaBeforeReady = server.postJson("/blabla", "{\"text\": \"Hello there.\"}");
         server.load();
@@ -99,6 +99,13 @@ class MonicaApiTest {
             assertEquals(422, r.statusCode(), body);
             assertFalse(json(r).get("detail").asText().isBlank(), body);
         }
+    }
+
+    @Test
+    void oversizedBodiesAre413() throws Exception {
+        HttpResponse<byte[]> r = server.postJson("/blabla", "{\"text\": \"" + "a".repeat(5000) + "\"}");
+        assertEquals(413, r.statusCode());
+        assertFalse(json(r).get("detail").asText().isBlank());
     }
 
     @Test
