@@ -2,6 +2,7 @@ package verba.server;
 
 import io.javalin.Javalin;
 import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.servlet.FilterHolder;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -42,6 +43,8 @@ public final class VerbaServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(VerbaServer.class);
     private static final String WARM_UP_TEXT = "Warm up.";
+    /** How long responses in flight may take to end when the server stops. */
+    private static final long STOP_TIMEOUT_MS = 10_000;
 
     private final ServerConfig config;
     private final ApiKeys keys;
@@ -61,7 +64,11 @@ public final class VerbaServer implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.useVirtualThreads = true;
             cfg.http.maxRequestSize = config.maxRequestBytes();
-            cfg.jetty.modifyServer(server -> server.setStopTimeout(5_000));
+            cfg.jetty.modifyServer(server -> {
+                // Graceful stop: Javalin nests its handlers inside this one, which lets requests in flight finish.
+                server.setHandler(new StatisticsHandler());
+                server.setStopTimeout(STOP_TIMEOUT_MS);
+            });
             // static_dir first so that a deployment can replace the built-in page.
             if (config.staticDir() != null) {
                 cfg.staticFiles.add(sf -> {
@@ -175,7 +182,7 @@ public final class VerbaServer implements AutoCloseable {
         return String.format(Locale.ROOT, "%.2f", nanos / 1e9);
     }
 
-    /** Stops listening (running responses get a few seconds to end) and closes the engines. */
+    /** Stops listening (responses in flight get {@value #STOP_TIMEOUT_MS} ms to end) and closes the engines. */
     @Override
     public void close() {
         app.stop();
