@@ -165,7 +165,7 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
     private synchronized void protocolError(String message) {
         log.info("kyutai: closing a connection after a bad client message: {}", message);
         cancelEngine();
-        write(() -> fail(StatusCode.BAD_DATA, message));
+        write(() -> fail(StatusCode.BAD_PAYLOAD, message));
     }
 
     private void keepAlive() {
