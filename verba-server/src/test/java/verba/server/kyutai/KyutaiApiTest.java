@@ -39,7 +39,7 @@ class KyutaiApiTest {
 
     @BeforeAll
     static void start() {
-        engine = TestEngines.mary();
+        engine = TestEngines.engine();
         server = new KyutaiTestServer(engine, 2, KyutaiSettings.DEFAULTS);
     }
 

@@ -22,7 +22,7 @@ final class KyutaiTestServer implements AutoCloseable {
     final Javalin app;
 
     KyutaiTestServer(Engine engine, int slots, KyutaiSettings settings) {
-        synth = new Synthesizer(new VoiceRegistry(List.of(engine), null), new SlotScheduler(slots));
+        synth = new Synthesizer(new VoiceRegistry(List.of(engine), TestEngines.DEFAULT_VOICE), new SlotScheduler(slots));
         ServerMetrics metrics = new ServerMetrics(synth.slots());
         app = Javalin.create();
         new KyutaiApi(synth, new ApiKeys(Set.of(KEY)), metrics, settings).register(app);
