@@ -102,6 +102,7 @@ class KyutaiApiTest {
         List<String> words = new ArrayList<>();
         int audioFrames = 0;
         double lastStop = -1;
+        long samplesBefore = 0;
         for (byte[] frame : frames.subList(1, frames.size())) {
             Map<String, Value> m = msg(frame);
             switch (m.get("type").asStringValue().asString()) {
@@ -113,12 +114,16 @@ class KyutaiApiTest {
                     samples.forEach(v -> b.putFloat(v.asFloatValue().toFloat()));
                     pcm.writeBytes(b.array());
                     audioFrames++;
+                    samplesBefore += Pcm.FRAME_SAMPLES;
                 }
                 case "Text" -> {
                     words.add(m.get("text").asStringValue().asString());
                     double start = m.get("start_s").asFloatValue().toDouble();
                     double stop = m.get("stop_s").asFloatValue().toDouble();
                     assertTrue(start >= lastStop - 1e-9 && stop >= start, "word times " + start + ".." + stop);
+                    // on the output timeline, and sent before the audio it describes
+                    assertTrue(samplesBefore <= Math.round(start * Pcm.SAMPLE_RATE) + Pcm.FRAME_SAMPLES,
+                            "word at " + start + " s sent after " + samplesBefore + " samples");
                     lastStop = stop;
                 }
                 default -> fail("unexpected message " + m);
@@ -126,7 +131,7 @@ class KyutaiApiTest {
         }
         assertTrue(audioFrames > 0);
         assertSpeech(floats(pcm.toByteArray()), "PcmMessagePack");
-        if (!words.isEmpty()) assertEquals("Hello,", words.getFirst());
+        assertEquals(List.of(TEXT.split(" ")), words);
         server.awaitSlotsFree();
     }
 
