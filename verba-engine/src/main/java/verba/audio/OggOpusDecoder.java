@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
-/** Decodes a whole Ogg Opus file (RFC 7845) to 24 kHz mono, honouring pre-skip and end trimming. */
+/**
+ * Decodes a whole Ogg Opus file (RFC 7845), mono or stereo, to 24 kHz mono, honouring pre-skip, end trimming and
+ * output gain.
+ */
 public final class OggOpusDecoder {
 
     /** The longest Opus packet: 120 ms, at 24 kHz. */
@@ -29,6 +32,7 @@ public final class OggOpusDecoder {
         ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
         int channels = head[9] & 0xFF;
         int preSkip = h.getShort(10) & 0xFFFF;
+        float gain = (float) Math.pow(10, h.getShort(16) / (20.0 * 256)); // output gain, Q7.8 dB
         if ((head[8] & 0xF0) != 0) throw new AudioFormatException("unsupported Ogg Opus version " + head[8]);
         if (channels < 1 || channels > 2 || head[18] != 0) {
             throw new AudioFormatException("unsupported Ogg Opus channel layout (" + channels
@@ -57,7 +61,7 @@ public final class OggOpusDecoder {
                 throw new AudioFormatException("corrupt Opus packet " + (i - 2) + ": " + e.getMessage());
             }
             if (length + n > out.length) out = Arrays.copyOf(out, Math.max(out.length * 2, length + n));
-            for (int k = 0; k < n; k++) out[length + k] = frame[k] / 32768f;
+            for (int k = 0; k < n; k++) out[length + k] = frame[k] * gain / 32768f;
             length += n;
         }
         int skip = Math.min(length, preSkip / GRANULE_PER_SAMPLE);

@@ -57,19 +57,20 @@ public final class OggOpusEncoder {
     }
 
     /**
-     * Encodes {@code pcm} (24 kHz mono, normally one 1920-sample frame) and returns the page of the completed
-     * 20 ms packets; samples short of a whole packet wait for the next call (an empty array when no packet completed).
+     * Encodes {@code pcm} (24 kHz mono, normally one 1920-sample frame: one page of four packets) and returns the
+     * page(s) of the completed 20 ms packets; samples short of a whole packet wait for the next call (an empty array
+     * when no packet completed).
      */
     public byte[] encode(float[] pcm) {
         if (finished) throw new IllegalStateException("the Ogg Opus stream is already finished");
+        long firstPacket = packetsOut;
         List<byte[]> packets = new ArrayList<>();
         for (float s : pcm) {
             pending[pendingCount++] = Pcm.toS16(s);
             if (pendingCount == PACKET_SAMPLES) packets.add(encodePending());
         }
         samplesIn += pcm.length;
-        if (packets.isEmpty()) return new byte[0];
-        return pages.page(packets, packetsOut * PACKET_SAMPLES * GRANULE_PER_SAMPLE, 0);
+        return paginate(packets, firstPacket, -1);
     }
 
     /**
@@ -79,6 +80,7 @@ public final class OggOpusEncoder {
     public byte[] finish() {
         if (finished) throw new IllegalStateException("the Ogg Opus stream is already finished");
         finished = true;
+        long firstPacket = packetsOut;
         List<byte[]> packets = new ArrayList<>();
         int silence = lookahead;
         while (pendingCount > 0 || silence > 0) {
@@ -88,8 +90,32 @@ public final class OggOpusEncoder {
             }
             packets.add(encodePending());
         }
-        long granule = (lookahead + samplesIn) * GRANULE_PER_SAMPLE;
-        return pages.page(packets, granule, OggPageWriter.FLAG_END);
+        return paginate(packets, firstPacket, (lookahead + samplesIn) * GRANULE_PER_SAMPLE);
+    }
+
+    /**
+     * Pages holding {@code packets} (the first being packet number {@code firstPacket}), as few as the lacing table
+     * allows (one for a Mimi frame). Each page's granule is the 48 kHz position after its last packet; with an
+     * {@code endGranule} >= 0 the last page ends the stream at that position instead.
+     */
+    private byte[] paginate(List<byte[]> packets, long firstPacket, long endGranule) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int from = 0;
+        while (from < packets.size()) {
+            int to = from, segments = 0;
+            while (to < packets.size()
+                    && segments + OggPageWriter.segments(packets.get(to)) <= OggPageWriter.MAX_SEGMENTS) {
+                segments += OggPageWriter.segments(packets.get(to++));
+            }
+            List<byte[]> page = packets.subList(from, to);
+            if (to == packets.size() && endGranule >= 0) {
+                out.writeBytes(pages.page(page, endGranule, OggPageWriter.FLAG_END));
+            } else {
+                out.writeBytes(pages.page(page, (firstPacket + to) * PACKET_SAMPLES * GRANULE_PER_SAMPLE, 0));
+            }
+            from = to;
+        }
+        return out.toByteArray();
     }
 
     /** A whole Ogg Opus file of {@code pcm} (24 kHz mono), for non-streaming responses. */

@@ -11,7 +11,7 @@ import java.util.List;
  */
 final class OggPacketReader {
 
-    /** A packet and the granule position of the page on which it ended (-1 when no packet ends on that page). */
+    /** A packet, the granule position of the page on which it ended, and whether that page ends the stream. */
     record Packet(byte[] data, long pageGranule, boolean lastPage) {
     }
 
@@ -32,7 +32,8 @@ final class OggPacketReader {
                 throw new AudioFormatException("truncated Ogg page " + pageIndex + " at byte " + pos);
             }
             if (buf.getInt(pos) != 0x5367674F) { // "OggS"
-                throw new AudioFormatException("Ogg page " + pageIndex + " at byte " + pos + " has no OggS capture pattern");
+                throw new AudioFormatException("Ogg page " + pageIndex + " at byte " + pos
+                        + " has no OggS capture pattern");
             }
             if (ogg[pos + 4] != 0) throw new AudioFormatException("unsupported Ogg version " + ogg[pos + 4]);
             int flags = ogg[pos + 5];
@@ -67,7 +68,8 @@ final class OggPacketReader {
             }
             expectedSequence = sequence + 1;
             if ((flags & OggPageWriter.FLAG_CONTINUED) == 0 && partial.size() > 0) {
-                throw new AudioFormatException("Ogg page " + pageIndex + " drops a packet continued from the previous page");
+                throw new AudioFormatException("Ogg page " + pageIndex
+                        + " drops a packet continued from the previous page");
             }
             boolean last = (flags & OggPageWriter.FLAG_END) != 0;
             int at = bodyAt;

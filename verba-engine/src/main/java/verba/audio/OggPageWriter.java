@@ -15,7 +15,7 @@ final class OggPageWriter {
     static final int FLAG_BEGIN = 0x02;
     static final int FLAG_END = 0x04;
     static final int HEADER_BYTES = 27;
-    private static final int MAX_SEGMENTS = 255;
+    static final int MAX_SEGMENTS = 255;
     private static final int[] CRC_TABLE = crcTable();
 
     private final int serial;
@@ -29,7 +29,7 @@ final class OggPageWriter {
     byte[] page(List<byte[]> packets, long granule, int flags) {
         int segments = 0, body = 0;
         for (byte[] p : packets) {
-            segments += p.length / 255 + 1;
+            segments += segments(p);
             body += p.length;
         }
         if (segments > MAX_SEGMENTS) {
@@ -50,6 +50,11 @@ final class OggPageWriter {
         byte[] bytes = page.array();
         page.putInt(22, crc(bytes, 0, bytes.length));
         return bytes;
+    }
+
+    /** Lacing values a packet takes: runs of 255 closed by one value below 255. */
+    static int segments(byte[] packet) {
+        return packet.length / 255 + 1;
     }
 
     static byte[] concat(byte[]... parts) {

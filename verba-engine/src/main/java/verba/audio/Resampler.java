@@ -25,7 +25,7 @@ public final class Resampler {
         int halfLen = 10 * Math.max(up, down);
         double[] h = lowPass(2 * halfLen + 1, 1.0 / Math.max(up, down), up);
         int nIn = in.length;
-        int nOut = (int) ceilDiv((long) nIn * up, down);
+        int nOut = Math.toIntExact(ceilDiv((long) nIn * up, down));
         float[] out = new float[nOut];
         // Output n sits at position n*down of the upsampled signal; scipy's pre-padding puts the filter centre
         // there, so y[n] = sum_i h[n*down + halfLen - i*up] * x[i] over the i that keep the tap index in range.

@@ -7,9 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads RIFF/WAVE files to mono float: integer PCM of 8, 16, 24 or 32 bits and IEEE float of 32 or 64 bits, plain or
- * WAVE_FORMAT_EXTENSIBLE, any rate and channel count (channels are averaged). Chunks other than {@code fmt } and
- * {@code data} are skipped. Integer samples are scaled by 1 / 2^(bits-1), as scipy and Pocket TTS read them.
+ * Reads RIFF/WAVE (and RF64) files to mono float: integer PCM of 8, 16, 24 or 32 bits and IEEE float of 32 or 64
+ * bits, plain or WAVE_FORMAT_EXTENSIBLE, any rate and channel count (channels are averaged). Chunks other than
+ * {@code fmt } and {@code data} are skipped. Integer samples are scaled by 1 / 2^(bits-1), as scipy and Pocket TTS
+ * read them.
  */
 public final class WavReader {
 
@@ -37,7 +38,8 @@ public final class WavReader {
 
     public static Audio read(byte[] wav) throws AudioFormatException {
         ByteBuffer buf = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
-        if (wav.length < 12 || !tag(wav, 0, "RIFF") || !tag(wav, 8, "WAVE")) {
+        // RF64 (64-bit WAV) has the same layout; its data size is 0xFFFFFFFF here, which reads to the end.
+        if (wav.length < 12 || !(tag(wav, 0, "RIFF") || tag(wav, 0, "RF64")) || !tag(wav, 8, "WAVE")) {
             throw new AudioFormatException("not a WAV file (no RIFF/WAVE header)");
         }
         Format format = null;

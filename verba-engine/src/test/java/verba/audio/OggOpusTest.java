@@ -1,18 +1,23 @@
 package verba.audio;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class OggOpusTest {
 
@@ -83,18 +88,25 @@ class OggOpusTest {
 
     @Test
     void crcMatchesTheOggSpecification() {
-        // The CRC of a well-known page: libogg's empty BOS page with serial 0 and no segments.
+        // The table-driven CRC agrees with the bitwise definition on a page header...
         byte[] page = {'O', 'g', 'g', 'S', 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        assertEquals(Integer.toHexString(referenceCrc(page)), Integer.toHexString(OggPageWriter.crc(page, 0, page.length)));
+        assertEquals(referenceCrc(page), OggPageWriter.crc(page, 0, page.length));
+        // ...and gives the published check value of this CRC (CRC-32/CKSUM without its final XOR).
         byte[] text = "123456789".getBytes(StandardCharsets.US_ASCII);
-        assertEquals(0x89A1897F, OggPageWriter.crc(text, 0, text.length)); // CRC-32/MPEG-2 without init/xorout
+        assertEquals(0x765E7680 ^ 0xFFFFFFFF, OggPageWriter.crc(text, 0, text.length));
     }
 
     @Test
     void arbitraryLengthsRoundTrip() throws AudioFormatException {
-        for (int n : new int[]{0, 1, 479, 480, 1000, 5000}) {
+        for (int n : new int[]{0, 1, 479, 480, 1000, 5000, 6 * Pcm.SAMPLE_RATE}) { // 6 s: several pages
             float[] pcm = WavTest.tone(300, Pcm.SAMPLE_RATE, n / (double) Pcm.SAMPLE_RATE);
-            assertEquals(n, OggOpusDecoder.decode(OggOpusEncoder.encodeAll(pcm)).samples().length, "length " + n);
+            byte[] ogg = OggOpusEncoder.encodeAll(pcm);
+            assertEquals(n, OggOpusDecoder.decode(ogg).samples().length, "length " + n);
+            List<Page> pages = pages(ogg);
+            if (n < OggOpusEncoder.PACKET_SAMPLES) assertEquals(3, pages.size(), "headers and the final page");
+            else if (n <= 5000) assertEquals(4, pages.size(), "headers, one audio page, the final page");
+            else assertTrue(pages.size() > 4, "300 packets do not fit one page's lacing table");
+            for (int i = 1; i < pages.size(); i++) assertTrue(pages.get(i).granule() >= pages.get(i - 1).granule());
         }
     }
 
@@ -112,6 +124,46 @@ class OggOpusTest {
     }
 
     @Test
+    void libopusDecodesItToTheSameLength(@TempDir Path dir) throws Exception {
+        assumeTrue(FlacEncoderTest.onPath("opusdec"), "opusdec (opus-tools) is not installed");
+        float[] tone = WavTest.tone(440, Pcm.SAMPLE_RATE, 0.5);
+        Path in = dir.resolve("t.opus"), out = dir.resolve("t.wav");
+        Files.write(in, OggOpusEncoder.encodeAll(tone));
+        Process p = new ProcessBuilder("opusdec", "--quiet", "--rate", "24000", in.toString(), out.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "opusdec timed out");
+        assertEquals(0, p.exitValue(), "opusdec failed: " + log);
+        Audio decoded = WavReader.read(out);
+        assertEquals(tone.length, decoded.samples().length, "pre-skip and end trimming as libopus applies them");
+        assertTrue(correlation(tone, decoded.samples()) > 0.95, "aligned with the input");
+    }
+
+    @Test
+    void decodesWhatLibopusEncodes(@TempDir Path dir) throws Exception {
+        assumeTrue(FlacEncoderTest.onPath("opusenc"), "opusenc (opus-tools) is not installed");
+        // A stereo 48 kHz file with libopus's own pre-skip, packet sizes and page layout.
+        int rate = 48_000;
+        float[] left = WavTest.tone(440, rate, 0.5), right = WavTest.tone(660, rate, 0.5);
+        java.nio.ByteBuffer wav = java.nio.ByteBuffer.allocate(44 + 4 * left.length).order(ByteOrder.LITTLE_ENDIAN);
+        wav.put(WavWriter.wav16(new float[0], rate), 0, 44);
+        wav.putInt(4, 36 + 4 * left.length).putShort(22, (short) 2).putInt(28, rate * 4).putShort(32, (short) 4)
+                .putInt(40, 4 * left.length).position(44);
+        for (int i = 0; i < left.length; i++) wav.putShort(Pcm.toS16(left[i])).putShort(Pcm.toS16(right[i]));
+        Path in = dir.resolve("s.wav"), out = dir.resolve("s.opus");
+        Files.write(in, wav.array());
+        Process p = new ProcessBuilder("opusenc", "--quiet", in.toString(), out.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "opusenc timed out");
+        assertEquals(0, p.exitValue(), "opusenc failed: " + log);
+        Audio decoded = OggOpusDecoder.decode(Files.readAllBytes(out));
+        assertEquals(Pcm.SAMPLE_RATE / 2, decoded.samples().length, "0.5 s at 24 kHz");
+        float[] mixed = Resampler.resample(WavReader.read(in).samples(), rate, Pcm.SAMPLE_RATE);
+        assertTrue(correlation(mixed, decoded.samples()) > 0.9, "the stereo mix-down, aligned");
+    }
+
+    @Test
     void rejectsDamagedStreams() {
         byte[] ogg = OggOpusEncoder.encodeAll(WavTest.tone(440, Pcm.SAMPLE_RATE, 0.2));
         assertMessage("not an Ogg file", "RIFF....".getBytes(StandardCharsets.US_ASCII));
@@ -124,7 +176,8 @@ class OggOpusTest {
         assertMessage("truncated Ogg Opus", vorbis);
         OggPageWriter w = new OggPageWriter(1);
         byte[] notOpus = OggPageWriter.concat(
-                w.page(List.of("\u0001vorbis-header-xxxxx".getBytes(StandardCharsets.US_ASCII)), 0, OggPageWriter.FLAG_BEGIN),
+                w.page(List.of("\u0001vorbis-header-xxxxx".getBytes(StandardCharsets.US_ASCII)), 0,
+                        OggPageWriter.FLAG_BEGIN),
                 w.page(List.of(new byte[10]), 0, 0));
         assertMessage("not an Ogg Opus file (no OpusHead)", notOpus);
     }

@@ -64,7 +64,9 @@ class WavTest {
         float[] expected = scaled(signal, scale / channels);
         float tolerance = bits == 8 ? 1.5f / 128 : bits == 16 ? 1.5f / 32768 : 1e-6f;
         assertEquals(expected.length, audio.samples().length);
-        for (int i = 0; i < expected.length; i++) assertEquals(expected[i], audio.samples()[i], tolerance, "sample " + i);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], audio.samples()[i], tolerance, "sample " + i);
+        }
     }
 
     @Test
@@ -180,7 +182,8 @@ class WavTest {
     }
 
     /** A WAV written independently of WavWriter, with extra chunks (odd-sized, so padding is exercised) before fmt. */
-    private static byte[] wav(int tag, int subFormat, int bits, int rate, float[][] channels, List<String> extraChunks) {
+    private static byte[] wav(int tag, int subFormat, int bits, int rate, float[][] channels,
+                              List<String> extraChunks) {
         int bytesPerSample = (bits + 7) / 8;
         int frames = channels[0].length;
         ByteBuffer data = ByteBuffer.allocate(frames * channels.length * bytesPerSample).order(ByteOrder.LITTLE_ENDIAN);

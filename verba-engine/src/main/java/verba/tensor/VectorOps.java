@@ -1,0 +1,215 @@
+package verba.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * Vector API bodies of the hot kernels of {@link Ops}. One idiom throughout: a species fixed at class
+ * initialisation (so C2 compiles each loop for one width), {@code loopBound}, independent fma accumulators to hide
+ * the fma latency, one {@code reduceLanes} at the end, a scalar tail. Stored BF16 weights are widened in registers
+ * (a bf16 is the upper half of a float32); F16 rows are widened a block at a time into a small scratch array.
+ */
+final class VectorOps {
+
+    private VectorOps() {
+    }
+
+    /** Float lanes at the width chosen by {@link Ops} ({@code -Dverba.vectorBitSize}). */
+    static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(Ops.vectorBitSize()));
+    /** Ints of the same shape, the target of the bf16 widening. */
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /** Shorts with as many lanes as {@link #F}: one bf16 per float lane. */
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final int L = F.length();
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Scratch for widening F16 rows, per thread (kernels run on several ForkJoin workers at once). */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[1024]);
+
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        int bound = F.loopBound(n), i = 0;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        for (; i + 2 * L <= bound; i += 2 * L) {
+            acc0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc0);
+            acc1 = FloatVector.fromArray(F, a, ao + i + L).fma(FloatVector.fromArray(F, b, bo + i + L), acc1);
+        }
+        for (; i < bound; i += L) {
+            acc0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a[ao + i] * b[bo + i];
+        return sum;
+    }
+
+    /** Dot of {@code n} stored float32 values at byte offset {@code wo} with {@code x[xo..]}. */
+    static float dotF32(MemorySegment w, long wo, float[] x, int xo, int n) {
+        int bound = F.loopBound(n), i = 0;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        for (; i + 2 * L <= bound; i += 2 * L) {
+            acc0 = FloatVector.fromMemorySegment(F, w, wo + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), acc0);
+            acc1 = FloatVector.fromMemorySegment(F, w, wo + 4L * (i + L), LE).fma(FloatVector.fromArray(F, x, xo + i + L), acc1);
+        }
+        for (; i < bound; i += L) {
+            acc0 = FloatVector.fromMemorySegment(F, w, wo + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += w.get(Weight.F32, wo + 4L * i) * x[xo + i];
+        return sum;
+    }
+
+    /** Dot of {@code n} stored bfloat16 values at byte offset {@code wo} with {@code x[xo..]}, widened in registers. */
+    static float dotBF16(MemorySegment w, long wo, float[] x, int xo, int n) {
+        int bound = F.loopBound(n), i = 0;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        for (; i + 2 * L <= bound; i += 2 * L) {
+            acc0 = bf16(w, wo + 2L * i).fma(FloatVector.fromArray(F, x, xo + i), acc0);
+            acc1 = bf16(w, wo + 2L * (i + L)).fma(FloatVector.fromArray(F, x, xo + i + L), acc1);
+        }
+        for (; i < bound; i += L) {
+            acc0 = bf16(w, wo + 2L * i).fma(FloatVector.fromArray(F, x, xo + i), acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += Float.intBitsToFloat((w.get(Weight.I16, wo + 2L * i) & 0xffff) << 16) * x[xo + i];
+        return sum;
+    }
+
+    private static FloatVector bf16(MemorySegment w, long offset) {
+        // Sign-extending to int and shifting left by 16 puts the bf16 bits in the upper half: exactly the float.
+        return ((IntVector) ShortVector.fromMemorySegment(S, w, offset, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** Dot of {@code n} stored float16 values with {@code x[xo..]}: widened a block at a time, then a vector dot. */
+    static float dotF16(MemorySegment w, long wo, float[] x, int xo, int n) {
+        float[] block = SCRATCH.get();
+        float sum = 0f;
+        for (int start = 0; start < n; start += block.length) {
+            int len = Math.min(block.length, n - start);
+            for (int i = 0; i < len; i++) block[i] = Float.float16ToFloat(w.get(Weight.I16, wo + 2L * (start + i)));
+            sum += dot(block, 0, x, xo + start, len);
+        }
+        return sum;
+    }
+
+    /** Output rows [from, to) of {@link Ops#linear(float[], int, Weight, float[], float[])}. */
+    static void linear(float[] x, int rows, Weight w, float[] bias, float[] y, int from, int to) {
+        int out = w.dim(0), in = w.dim(1);
+        long rowBytes = (long) in * w.dtype().bytes;
+        MemorySegment data = w.data();
+        for (int o = from; o < to; o++) {
+            long wo = o * rowBytes;
+            float b = bias == null ? 0f : bias[o];
+            for (int r = 0; r < rows; r++) {
+                float acc = switch (w.dtype()) {
+                    case F32 -> dotF32(data, wo, x, r * in, in);
+                    case BF16 -> dotBF16(data, wo, x, r * in, in);
+                    case F16 -> dotF16(data, wo, x, r * in, in);
+                    case I64 -> throw new IllegalArgumentException(w.name() + ": I64 is not a weight type");
+                };
+                y[r * out + o] = acc + b;
+            }
+        }
+    }
+
+    /** Output rows [from, to) of {@link Ops#linear(float[], int, float[], int, int, float[], float[])}. */
+    static void linear(float[] x, int rows, float[] w, int out, int in, float[] bias, float[] y, int from, int to) {
+        for (int o = from; o < to; o++) {
+            float b = bias == null ? 0f : bias[o];
+            for (int r = 0; r < rows; r++) y[r * out + o] = dot(x, r * in, w, o * in, in) + b;
+        }
+    }
+
+    static float sum(float[] x, int off, int n) {
+        int bound = F.loopBound(n), i = 0;
+        FloatVector acc = FloatVector.zero(F);
+        for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(F, x, off + i));
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[off + i];
+        return s;
+    }
+
+    /** {@code sum (x[i] - mean)^2}. */
+    static float sumSquaredDeviation(float[] x, int off, int n, float mean) {
+        int bound = F.loopBound(n), i = 0;
+        FloatVector acc = FloatVector.zero(F);
+        for (; i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(F, x, off + i).sub(mean);
+            acc = d.fma(d, acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float d = x[off + i] - mean;
+            s += d * d;
+        }
+        return s;
+    }
+
+    /** {@code y[i] = (x[i] - shift) * mul * gamma[i] + beta[i]}, gamma and beta optional. */
+    static void normalize(float[] x, float[] y, int off, int n, float shift, float mul, float[] gamma, float[] beta) {
+        int bound = F.loopBound(n), i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i).sub(shift).mul(mul);
+            if (gamma != null) v = v.mul(FloatVector.fromArray(F, gamma, i));
+            if (beta != null) v = v.add(FloatVector.fromArray(F, beta, i));
+            v.intoArray(y, off + i);
+        }
+        for (; i < n; i++) {
+            float v = (x[off + i] - shift) * mul;
+            if (gamma != null) v *= gamma[i];
+            if (beta != null) v += beta[i];
+            y[off + i] = v;
+        }
+    }
+
+    static void silu(float[] x, int from, int n) {
+        int bound = F.loopBound(n), i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, from + i);
+            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, from + i);
+        }
+        for (; i < n; i++) {
+            float v = x[from + i];
+            x[from + i] = (float) (v / (1.0 + Math.exp(-v)));
+        }
+    }
+
+    static void elu(float[] x, int from, int n, float alpha) {
+        int bound = F.loopBound(n), i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, from + i);
+            FloatVector negative = v.lanewise(VectorOperators.EXPM1).mul(alpha);
+            v.blend(negative, v.compare(VectorOperators.LE, 0f)).intoArray(x, from + i);
+        }
+        for (; i < n; i++) {
+            float v = x[from + i];
+            if (v <= 0f) x[from + i] = (float) (alpha * Math.expm1(v));
+        }
+    }
+
+    static void add(float[] a, float[] b, float[] y, int n) {
+        int bound = F.loopBound(n), i = 0;
+        for (; i < bound; i += L) FloatVector.fromArray(F, a, i).add(FloatVector.fromArray(F, b, i)).intoArray(y, i);
+        for (; i < n; i++) y[i] = a[i] + b[i];
+    }
+
+    static void scale(float[] x, int from, int n, float s) {
+        int bound = F.loopBound(n), i = 0;
+        for (; i < bound; i += L) FloatVector.fromArray(F, x, from + i).mul(s).intoArray(x, from + i);
+        for (; i < n; i++) x[from + i] *= s;
+    }
+
+    static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+        int bound = F.loopBound(n), i = 0;
+        FloatVector av = FloatVector.broadcast(F, a);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xo + i).fma(av, FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) y[yo + i] += a * x[xo + i];
+    }
+}
