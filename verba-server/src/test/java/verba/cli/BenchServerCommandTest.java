@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import verba.engine.SlotScheduler;
 import verba.engine.Synthesizer;
 import verba.engine.VoiceRegistry;
-import verba.engine.espeak.EspeakEngine;
+import verba.marytts.MaryEngine;
 import verba.server.ApiKeys;
 import verba.server.ServerMetrics;
 import verba.server.kyutai.KyutaiApi;
@@ -24,7 +24,7 @@ class BenchServerCommandTest {
 
     @Test
     void reportsTimeToFirstAudioAndRealTimeFactor() throws Exception {
-        Synthesizer synth = new Synthesizer(new VoiceRegistry(List.of(EspeakEngine.start()), "espeak/en-us"), new SlotScheduler(2));
+        Synthesizer synth = new Synthesizer(new VoiceRegistry(List.of(MaryEngine.start()), MaryEngine.VOICE.id()), new SlotScheduler(2));
         Javalin app = Javalin.create();
         new KyutaiApi(synth, new ApiKeys(Set.of("k")), new ServerMetrics(synth.slots()), KyutaiSettings.DEFAULTS).register(app);
         app.start("127.0.0.1", 0);

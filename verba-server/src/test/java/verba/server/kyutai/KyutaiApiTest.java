@@ -62,23 +62,11 @@ class KyutaiApiTest {
     static WsClient speak(String query, String text) throws Exception {
         WsClient client = WsClient.connect(server.ws(query), AUTH);
         for (String word : text.split(" ")) {
-            client.send(KyutaiMessages_text(word));
+            client.send(KyutaiMessages.clientText(word));
         }
-        client.send(eos());
+        client.send(KyutaiMessages.clientEos());
         assertEquals(1000, client.awaitClose(), "close code, reason: " + client.closeReason);
         return client;
-    }
-
-    static byte[] KyutaiMessages_text(String word) throws Exception {
-        var p = MessagePack.newDefaultBufferPacker();
-        p.packMapHeader(2).packString("type").packString("Text").packString("text").packString(word);
-        return p.toByteArray();
-    }
-
-    static byte[] eos() throws Exception {
-        var p = MessagePack.newDefaultBufferPacker();
-        p.packMapHeader(1).packString("type").packString("Eos");
-        return p.toByteArray();
     }
 
     static double rms(float[] pcm) {
@@ -201,7 +189,7 @@ class KyutaiApiTest {
             WsClient client = connect.get();
             client.awaitFirstFrame();
             assertEquals("Ready", type(client.frames().getFirst()));
-            client.send(eos());
+            client.send(KyutaiMessages.clientEos());
             assertEquals(1000, client.awaitClose());
         }
         server.awaitSlotsFree();
@@ -219,7 +207,7 @@ class KyutaiApiTest {
     @Test
     void eosBeforeAnyTextGivesReadyThenClose() throws Exception {
         WsClient client = WsClient.connect(server.ws("format=PcmMessagePack"), AUTH);
-        client.send(eos());
+        client.send(KyutaiMessages.clientEos());
         assertEquals(1000, client.awaitClose());
         List<byte[]> frames = client.frames();
         assertEquals(1, frames.size());
@@ -232,7 +220,7 @@ class KyutaiApiTest {
         for (byte[] bad : List.of(new byte[]{(byte) 0xc1, 1, 2}, KyutaiMessages.error("not a client message"),
                 new byte[]{(byte) 0x93, 1, 2, 3})) {
             WsClient client = WsClient.connect(server.ws("format=PcmMessagePack"), AUTH);
-            client.send(KyutaiMessages_text("Hello"));
+            client.send(KyutaiMessages.clientText("Hello"));
             client.send(bad);
             int code = client.awaitClose();
             assertEquals(1007, code);
@@ -252,9 +240,9 @@ class KyutaiApiTest {
         p.packString("shape").packArrayHeader(3).packInt(1).packInt(2).packInt(2);
         WsClient client = WsClient.connect(server.ws("format=PcmMessagePack"), AUTH);
         client.send(p.toByteArray());
-        client.send(KyutaiMessages_text("Voice"));
-        client.send(KyutaiMessages_text("accepted."));
-        client.send(eos());
+        client.send(KyutaiMessages.clientText("Voice"));
+        client.send(KyutaiMessages.clientText("accepted."));
+        client.send(KyutaiMessages.clientEos());
         assertEquals(1000, client.awaitClose());
         assertTrue(client.frames().stream().skip(1).anyMatch(f -> {
             try {
@@ -280,7 +268,7 @@ class KyutaiApiTest {
             assertEquals(1013, raw.awaitClose());
             assertTrue(raw.frames().isEmpty());
 
-            holder.send(eos());
+            holder.send(KyutaiMessages.clientEos());
             assertEquals(1000, holder.awaitClose());
             one.awaitSlotsFree();
         }
@@ -289,8 +277,8 @@ class KyutaiApiTest {
     @Test
     void aClientThatDisconnectsMidStreamFreesItsSlot() throws Exception {
         WsClient client = WsClient.connect(server.ws("format=PcmMessagePack"), AUTH);
-        for (int i = 0; i < 8; i++) client.send(KyutaiMessages_text(TEXT));
-        client.send(eos());
+        for (int i = 0; i < 8; i++) client.send(KyutaiMessages.clientText(TEXT));
+        client.send(KyutaiMessages.clientEos());
         client.awaitFirstFrame();
         client.socket.abort();
         server.awaitSlotsFree();

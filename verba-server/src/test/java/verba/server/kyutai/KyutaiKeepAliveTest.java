@@ -71,9 +71,9 @@ class KyutaiKeepAliveTest {
         WsClient client = WsClient.connect(server.ws("format=PcmMessagePack"), Map.of(KyutaiApi.KEY_HEADER, KyutaiTestServer.KEY));
         Thread.sleep(FAST.idleClose().multipliedBy(3).toMillis());
         assertFalse(client.closeCode.isDone(), "closed early: " + client.closeReason);
-        client.send(KyutaiApiTest.KyutaiMessages_text("Still"));
-        client.send(KyutaiApiTest.KyutaiMessages_text("here."));
-        client.send(KyutaiApiTest.eos());
+        client.send(KyutaiMessages.clientText("Still"));
+        client.send(KyutaiMessages.clientText("here."));
+        client.send(KyutaiMessages.clientEos());
         assertEquals(1000, client.awaitClose());
         assertTrue(client.frames().size() > 1, "audio after the quiet period");
         server.awaitSlotsFree();

@@ -1,12 +1,12 @@
 package verba.server.kyutai;
 
 import verba.engine.Engine;
-import verba.engine.espeak.EspeakEngine;
+import verba.marytts.MaryEngine;
 
-/** The real engine the integration tests speak with, started once and shared by the test classes of this package. */
+/** The real engine the integration tests speak with (MaryTTS, in-process), started once and shared. */
 final class TestEngines {
 
-    static final String DEFAULT_VOICE = "espeak/en-us";
+    static final String DEFAULT_VOICE = MaryEngine.VOICE.id();
     private static Engine engine;
 
     private TestEngines() {
@@ -15,9 +15,9 @@ final class TestEngines {
     static synchronized Engine engine() {
         if (engine == null) {
             try {
-                engine = EspeakEngine.start();
+                engine = MaryEngine.start();
             } catch (Exception e) {
-                throw new IllegalStateException("espeak-ng is needed for these tests (apt-get install espeak-ng)", e);
+                throw new IllegalStateException("MaryTTS did not start", e);
             }
         }
         return engine;
