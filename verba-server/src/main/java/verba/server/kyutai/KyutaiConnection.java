@@ -57,6 +57,7 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
     private boolean textSeen;
     private boolean eosSeen;
     private boolean engineDone;
+    private long textChars;
 
     // Writer state, touched only on the writer thread.
     private final FrameBuffer frames = new FrameBuffer();
@@ -137,15 +138,28 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
             log.debug("kyutai: text after Eos ignored");
             return;
         }
+        textChars += message.length();
+        if (textChars > KyutaiSettings.MAX_TEXT_CHARS) {
+            protocolError("the text of one connection is limited to " + KyutaiSettings.MAX_TEXT_CHARS + " characters");
+            return;
+        }
         if (!textSeen) firstTextNanos = System.nanoTime();
-        if (TextFeed.feed(engine, message)) textSeen = true;
+        try {
+            if (TextFeed.feed(engine, message)) textSeen = true;
+        } catch (RuntimeException e) {
+            engineFailed(e);
+        }
     }
 
     private synchronized void eos() {
         if (engine == null || engineDone || eosSeen) return;
         eosSeen = true;
         if (textSeen) {
-            engine.end();
+            try {
+                engine.end();
+            } catch (RuntimeException e) {
+                engineFailed(e);
+            }
         } else {
             // Nothing to speak: free the slot now and close normally, as moshi-server does.
             cancelEngine();
@@ -160,6 +174,13 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
             log.debug("kyutai: Voice embedding of {} floats accepted; engine {} has no embedding conditioning, "
                     + "voice {} is used", v.floats(), voice.engine(), voice.id());
         }
+    }
+
+    /** The engine refused a call on the reader's thread: report it like a failure it reports itself. Caller holds this. */
+    private void engineFailed(RuntimeException e) {
+        log.warn("kyutai: engine {} failed", voice.engine(), e);
+        cancelEngine();
+        write(() -> fail(StatusCode.SERVER_ERROR, "synthesis failed: " + e.getMessage()));
     }
 
     private synchronized void protocolError(String message) {

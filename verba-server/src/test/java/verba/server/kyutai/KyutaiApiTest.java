@@ -196,8 +196,9 @@ class KyutaiApiTest {
     }
 
     @Test
-    void unknownFormatIs400() throws Exception {
+    void unknownFormatOrAnEscapingVoiceNameIs400() throws Exception {
         assertEquals(400, handshakeStatus(server.ws("format=Wav"), AUTH));
+        assertEquals(400, handshakeStatus(server.ws("voice=..%2F..%2Fetc%2Fpasswd"), AUTH));
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.http("/api/tts_streaming?format=Wav"))
                 .header(KyutaiApi.KEY_HEADER, KyutaiTestServer.KEY).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, r.statusCode());
@@ -232,12 +233,15 @@ class KyutaiApiTest {
         }
     }
 
+    /** A Voice message larger than 1 MiB (moshi's are 0.3-0.6 MB) is read and accepted before the text. */
     @Test
     void voiceMessagesAreAccepted() throws Exception {
         var p = MessagePack.newDefaultBufferPacker();
-        p.packMapHeader(3).packString("type").packString("Voice").packString("embeddings").packArrayHeader(4);
-        for (int i = 0; i < 4; i++) p.packFloat(0.5f);
-        p.packString("shape").packArrayHeader(3).packInt(1).packInt(2).packInt(2);
+        int floats = 512 * 500;
+        p.packMapHeader(3).packString("type").packString("Voice").packString("embeddings").packArrayHeader(floats);
+        for (int i = 0; i < floats; i++) p.packFloat(0.5f);
+        p.packString("shape").packArrayHeader(3).packInt(1).packInt(512).packInt(500);
+        assertTrue(p.getTotalWrittenBytes() > 1 << 20);
         WsClient client = WsClient.connect(server.ws("format=PcmMessagePack"), AUTH);
         client.send(p.toByteArray());
         client.send(KyutaiMessages.clientText("Voice"));

@@ -8,6 +8,9 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,11 +20,11 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Server pings and the inbound-silence close, with short intervals so the test runs in about a second. */
-class KyutaiKeepAliveTest {
+/** Server pings, the inbound-silence close and the POST slot wait, with short timers so the tests run in seconds. */
+class KyutaiTimeoutsTest {
 
     static final KyutaiSettings FAST = new KyutaiSettings("/api/tts_streaming",
-            Duration.ofMillis(150), Duration.ofMillis(500), Duration.ofSeconds(5));
+            Duration.ofMillis(150), Duration.ofMillis(500), Duration.ofMillis(300));
     static KyutaiTestServer server;
 
     @BeforeAll
@@ -76,6 +79,22 @@ class KyutaiKeepAliveTest {
         client.send(KyutaiMessages.clientEos());
         assertEquals(1000, client.awaitClose());
         assertTrue(client.frames().size() > 1, "audio after the quiet period");
+        server.awaitSlotsFree();
+    }
+
+    /** A POST waits for a slot, then gets a 503 with a sentence; the WebSocket that held the slot is unharmed. */
+    @Test
+    void postGives503WhenNoSlotFreesUpInTime() throws Exception {
+        WsClient holder = WsClient.connect(server.ws("format=PcmMessagePack"), Map.of(KyutaiApi.KEY_HEADER, KyutaiTestServer.KEY));
+        holder.awaitFirstFrame();
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.http("/api/tts_streaming"))
+                .header(KyutaiApi.KEY_HEADER, KyutaiTestServer.KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"Wait for me.\", \"voice\": \"x\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, r.statusCode());
+        assertTrue(r.body().contains("no free channels"), r.body());
+        holder.send(KyutaiMessages.clientEos());
+        assertEquals(1000, holder.awaitClose());
         server.awaitSlotsFree();
     }
 
