@@ -307,6 +307,12 @@ class KyutaiApiTest {
     @Test
     void postErrors() throws Exception {
         assertEquals(401, post("{\"text\": \"hi\"}", Map.of()).statusCode());
+        // POST reads the key from headers only, as moshi-server does
+        HttpResponse<String> withAuthId = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        server.http("/api/tts_streaming?auth_id=" + KyutaiTestServer.KEY))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"hi\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, withAuthId.statusCode());
+        assertEquals("", withAuthId.body());
         assertEquals(200, post("{\"text\": \"hi\"}", Map.of("Authorization", "Bearer " + KyutaiTestServer.KEY)).statusCode());
         assertEquals(400, post("{\"text\": ", AUTH).statusCode());
         assertEquals(400, post("{\"voice\": \"x\"}", AUTH).statusCode());
