@@ -50,7 +50,7 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
     private volatile Session ws;
     private volatile long lastInboundNanos = System.nanoTime();
     private volatile long firstTextNanos;
-    private volatile ScheduledFuture<?> keepAlive;
+    private volatile ScheduledFuture<?> keepAliveTimer;
 
     // Reader state, guarded by this.
     private EngineSession engine;
@@ -98,7 +98,7 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
         }
         write(() -> encoder.start().forEach(this::send));
         long period = settings.pingInterval().toMillis();
-        keepAlive = timers.scheduleAtFixedRate(this::keepAlive, period, period, TimeUnit.MILLISECONDS);
+        keepAliveTimer = timers.scheduleAtFixedRate(this::keepAlive, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** Every inbound frame counts as life, pongs included; Jetty still answers pings itself. */
@@ -190,6 +190,10 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
     }
 
     private void keepAlive() {
+        if (writer.isShutdown()) { // the connection ended while this timer was being set up
+            keepAliveTimer.cancel(false);
+            return;
+        }
         Duration silent = Duration.ofNanos(System.nanoTime() - lastInboundNanos);
         if (silent.compareTo(settings.idleClose()) >= 0) {
             synchronized (this) {
@@ -223,7 +227,7 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
         synchronized (this) {
             cancelEngine();
         }
-        if (keepAlive != null) keepAlive.cancel(false);
+        if (keepAliveTimer != null) keepAliveTimer.cancel(false);
         writer.shutdownNow();
     }
 
@@ -314,7 +318,7 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
     private void close(int code, String reason) {
         if (closed) return;
         closed = true;
-        if (keepAlive != null) keepAlive.cancel(false);
+        if (keepAliveTimer != null) keepAliveTimer.cancel(false);
         ws.close(code, closeReason(reason));
     }
 
