@@ -129,14 +129,19 @@ public final class BenchServerCommand implements Callable<Integer> {
     }
 
     private static String describe(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause != cause.getCause()) cause = cause.getCause();
-        if (cause instanceof WebSocketHandshakeException h) {
-            int status = h.getResponse().statusCode();
-            return "HTTP " + status + (status == 401 ? " (wrong or missing API key)" : "") + " instead of the WebSocket upgrade";
+        String message = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof WebSocketHandshakeException h) {
+                int status = h.getResponse().statusCode();
+                return "HTTP " + status + (status == 401 ? " (wrong or missing API key)" : "") + " instead of the WebSocket upgrade";
+            }
+            if (t instanceof java.net.ConnectException) return "cannot connect to the server";
+            if (t instanceof java.util.concurrent.TimeoutException) return "timed out";
+            if (message == null && t.getMessage() != null && !(t instanceof java.util.concurrent.ExecutionException)) {
+                message = t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
         }
-        if (cause instanceof java.util.concurrent.TimeoutException) return "timed out";
-        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return message != null ? message : e.toString();
     }
 
     static void report(List<Run> runs, double wallSeconds, PrintWriter out) {
