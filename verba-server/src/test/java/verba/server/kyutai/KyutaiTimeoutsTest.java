@@ -37,7 +37,10 @@ class KyutaiTimeoutsTest {
         server.close();
     }
 
-    /** A client that never answers pings is silent: it gets pings, then Close 1000, and its slot is freed. */
+    /**
+     * A client that never answers pings is silent: it gets pings, then Close 1000, and its slot is freed. Its own
+     * ping is answered.
+     */
     @Test
     void aSilentClientIsPingedThenClosed() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", server.app.port())) {
@@ -50,6 +53,9 @@ class KyutaiTimeoutsTest {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             String status = readHeaders(in);
             assertTrue(status.startsWith("HTTP/1.1 101"), status);
+            // one client ping (masked, payload "hi"): the server must answer it with a pong
+            out.write(new byte[]{(byte) 0x89, (byte) 0x82, 0, 0, 0, 0, 'h', 'i'});
+            out.flush();
             List<Integer> opcodes = new ArrayList<>();
             int closeCode = -1;
             while (closeCode < 0) {
@@ -62,6 +68,7 @@ class KyutaiTimeoutsTest {
                 opcodes.add(opcode);
                 if (opcode == 0x8) closeCode = ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
             }
+            assertTrue(opcodes.contains(0xA), "a pong for the client's ping: " + opcodes);
             assertTrue(opcodes.contains(0x9), "pings before the close: " + opcodes);
             assertEquals(1000, closeCode);
         }
