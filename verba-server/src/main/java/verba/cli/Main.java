@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code verba} command line: {@code serve}, {@code say}, {@code voices}, developer tools and benchmarks. */
 @Command(name = "verba", mixinStandardHelpOptions = true, version = "verba 0.1.0",
         description = "Self-hosted text-to-speech: Kyutai streaming protocol, Monica and OpenAI APIs.",
-        subcommands = {CommandLine.HelpCommand.class, BenchServerCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DevCommand.class, BenchServerCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
