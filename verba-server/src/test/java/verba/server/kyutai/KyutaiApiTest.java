@@ -141,8 +141,11 @@ class KyutaiApiTest {
         client.frames().forEach(ogg::writeBytes);
         byte[] bytes = ogg.toByteArray();
         assertEquals("OggS", new String(bytes, 0, 4));
-        Audio audio = OggOpusDecoder.decode(bytes);
-        assertSpeech(audio.to24k().samples(), "OggOpus");
+        float[] decoded = OggOpusDecoder.decode(bytes).to24k().samples();
+        assertSpeech(decoded, "OggOpus");
+        // the same text as raw PCM frames: the Ogg stream holds as much audio, to within a frame
+        int pcmSamples = speak("format=Pcm", TEXT).frames().stream().mapToInt(f -> f.length / 4).sum();
+        assertTrue(Math.abs(decoded.length - pcmSamples) <= Pcm.FRAME_SAMPLES, decoded.length + " vs " + pcmSamples);
     }
 
     @Test
