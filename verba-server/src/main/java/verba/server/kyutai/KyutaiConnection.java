@@ -56,7 +56,8 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
     private EngineSession engine;
     private boolean textSeen;
     private boolean eosSeen;
-    private boolean engineDone;
+    /** Set by the engine's callbacks too, which must never take this lock: the engine holds its own while calling. */
+    private volatile boolean engineDone;
     private long textChars;
 
     // Writer state, touched only on the writer thread.
@@ -244,8 +245,8 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
     @Override
     public void audio(float[] samples) {
         float[] chunk = samples.clone();
+        long now = System.nanoTime();
         write(() -> {
-            long now = System.nanoTime();
             if (lastChunkNanos != 0) metrics.recordChunkInterval(voice.engine(), Duration.ofNanos(now - lastChunkNanos));
             lastChunkNanos = now;
             for (float[] frame : frames.add(chunk)) sendFrame(frame);
@@ -260,9 +261,7 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
 
     @Override
     public void finished() {
-        synchronized (this) {
-            engineDone = true;
-        }
+        engineDone = true;
         write(() -> {
             float[] last = frames.flush();
             if (last != null) sendFrame(last);
@@ -274,9 +273,7 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
 
     @Override
     public void failed(Exception error) {
-        synchronized (this) {
-            engineDone = true;
-        }
+        engineDone = true;
         log.warn("kyutai: synthesis failed", error);
         write(() -> fail(StatusCode.SERVER_ERROR, "synthesis failed: " + error.getMessage()));
     }
