@@ -103,10 +103,11 @@ public final class ClauseStreamingSession implements EngineSession {
         }
     }
 
+    /** Idempotent: a second call does nothing. */
     @Override
     public void end() {
         synchronized (splitter) {
-            checkOpen();
+            if (ended) return;
             ended = true;
             enqueue(splitter.flush());
             jobs.add(new End());

@@ -27,6 +27,8 @@ public final class SentencePiece {
     }
 
     private static final String SPACE_SYMBOL = "\u2581";
+    /** Real models are a few MB; a file this large is something else, and is not read into memory. */
+    private static final long MAX_MODEL_BYTES = 1L << 30;
 
     private final SentencePieceModel model;
     private final Vocabulary vocabulary;
@@ -56,12 +58,14 @@ public final class SentencePiece {
     public static SentencePiece load(Path path) throws IOException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
+            long size = Files.size(path);
+            bytes = size > MAX_MODEL_BYTES ? null : Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new IOException(path + ": no such file", e);
         } catch (IOException e) {
             throw new IOException(path + ": cannot be read (" + e.getMessage() + ")", e);
         }
+        if (bytes == null) throw new IOException(path + ": not a SentencePiece model (larger than 1 GiB)");
         try {
             return fromModel(SentencePieceModel.parse(bytes));
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package verba.text;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * SentencePiece's normaliser on UTF-8 bytes: the precompiled character map (longest rule first), user-defined
@@ -54,7 +55,7 @@ final class SentencePieceNormalizer {
             if (4 + trieSize > blob.length) throw new IOException("precompiled_charsmap is truncated");
             trie = new int[(int) (trieSize / 4)];
             for (int i = 0; i < trie.length; i++) trie[i] = (int) readU32(blob, 4 + 4 * i);
-            replacements = java.util.Arrays.copyOfRange(blob, 4 + (int) trieSize, blob.length);
+            replacements = Arrays.copyOfRange(blob, 4 + (int) trieSize, blob.length);
         }
     }
 

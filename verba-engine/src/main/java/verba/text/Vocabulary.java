@@ -2,6 +2,7 @@ package verba.text;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -40,7 +41,7 @@ final class Vocabulary {
         Set<String> normalNames = new HashSet<>();
         Map<String, Integer> reservedNames = new HashMap<>();
         int unk = -1;
-        java.util.Arrays.fill(byteIds, -1);
+        Arrays.fill(byteIds, -1);
         float min = Float.MAX_VALUE;
         float max = Float.MIN_VALUE;
         for (int id = 0; id < n; id++) {

@@ -109,6 +109,7 @@ class ClauseStreamingSessionTest {
         RecordingSink sink = new RecordingSink();
         EngineSession session = ClauseStreamingSession.start("test", this::tone, sink);
         session.end();
+        session.end();
         assertTrue(sink.awaitDone(30));
         assertEquals(List.of(new RecordingSink.Finished()), sink.events());
         assertThrows(IllegalStateException.class, () -> session.text("late"));

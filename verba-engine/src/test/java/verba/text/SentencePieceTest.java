@@ -47,6 +47,52 @@ class SentencePieceTest {
         return tests.stream();
     }
 
+    /** Models with user-defined symbols, whitespace as suffix, kept spaces, no dummy prefix (see the README). */
+    @TestFactory
+    Stream<DynamicTest> matchesTheLibraryWithOtherOptions() throws Exception {
+        JsonNode cases = new ObjectMapper().readTree(resource("options-cases.json").toFile());
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String kind : List.of("options-unigram", "options-bpe")) {
+            SentencePiece sp = SentencePiece.load(resource(kind + ".model"));
+            tests.add(DynamicTest.dynamicTest(kind + " encode", () -> {
+                for (JsonNode c : cases.get(kind).get("encode")) {
+                    String text = c.get("text").asText();
+                    List<String> pieces = new ArrayList<>();
+                    c.get("pieces").forEach(p -> pieces.add(p.asText()));
+                    assertEncodes(sp, text, pieces, new ObjectMapper().convertValue(c.get("ids"), int[].class));
+                    assertEquals(c.get("decoded").asText(), sp.decode(sp.encode(text)), text);
+                }
+            }));
+            tests.add(DynamicTest.dynamicTest(kind + " decode", () -> {
+                for (JsonNode c : cases.get(kind).get("decode")) {
+                    int[] ids = new ObjectMapper().convertValue(c.get("ids"), int[].class);
+                    assertEquals(c.get("decoded").asText(), sp.decode(ids), c.get("ids").toString());
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
+    @Test
+    void readsOptionsAndSpecialPieces() throws Exception {
+        SentencePiece unigram = SentencePiece.load(resource("options-unigram.model"));
+        assertTrue(unigram.model().trainerSpec().treatWhitespaceAsSuffix());
+        assertTrue(!unigram.model().normalizerSpec().removeExtraWhitespaces());
+        assertEquals(3, unigram.padId());
+        assertEquals(SentencePieceModel.PieceType.USER_DEFINED,
+                unigram.model().pieces().get(unigram.pieceToId("[MASK]")).type());
+        assertEquals(SentencePieceModel.PieceType.CONTROL, unigram.model().pieces().get(unigram.pieceToId("<ctl>")).type());
+        SentencePiece bpe = SentencePiece.load(resource("options-bpe.model"));
+        assertTrue(!bpe.model().normalizerSpec().addDummyPrefix());
+        assertEquals("<?>", bpe.model().trainerSpec().unkSurface());
+        assertEquals(-1, bpe.padId());
+        assertEquals("a<?>b", bpe.decode(new int[] {bpe.pieceToId("a"), bpe.unkId(), bpe.pieceToId("b")}));
+    }
+
+    private static Path resource(String name) throws Exception {
+        return Path.of(SentencePieceTest.class.getResource(name).toURI());
+    }
+
     /**
      * Outputs of Google's library (sentencepiece 0.2.2) beyond the fixture: near-tie paths through runs of dots
      * (decided by float sums), NFKC expansions through the character map, odd Unicode spaces.

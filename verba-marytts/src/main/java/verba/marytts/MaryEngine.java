@@ -112,15 +112,21 @@ public final class MaryEngine implements Engine {
 
     /** Speaks a text: mono float PCM at 24 kHz. Waits its turn for MaryTTS; interruptible while it waits. */
     public float[] speak(String text) throws SynthesisException, InterruptedException {
+        AudioFormat format;
+        byte[] bytes;
         MARY.lockInterruptibly();
         try (AudioInputStream audio = mary.generateAudio(text)) {
-            AudioFormat format = audio.getFormat();
-            float[] pcm = decode(readAll(audio), format);
-            return Resampler.resample(pcm, Math.round(format.getSampleRate()), Pcm.SAMPLE_RATE);
+            format = audio.getFormat();
+            bytes = readAll(audio);
         } catch (marytts.exceptions.SynthesisException | IOException | RuntimeException e) {
             throw new SynthesisException("MaryTTS could not speak \"" + text + "\": " + e.getMessage(), e);
         } finally {
             MARY.unlock();
+        }
+        try {
+            return Resampler.resample(decode(bytes, format), Math.round(format.getSampleRate()), Pcm.SAMPLE_RATE);
+        } catch (IOException e) {
+            throw new SynthesisException(e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package verba.model.pocket;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -199,7 +200,7 @@ public final class PocketText {
     }
 
     private Segment segment(int[] tokens, int from, int to) {
-        return new Segment(to - from, tokenizer.decode(java.util.Arrays.copyOfRange(tokens, from, to)));
+        return new Segment(to - from, tokenizer.decode(Arrays.copyOfRange(tokens, from, to)));
     }
 
     private static boolean contains(int[] values, int value) {
@@ -210,7 +211,7 @@ public final class PocketText {
     }
 
     private static int[] withoutFirst(int[] ids) {
-        return ids.length == 0 ? ids : java.util.Arrays.copyOfRange(ids, 1, ids.length);
+        return ids.length == 0 ? ids : Arrays.copyOfRange(ids, 1, ids.length);
     }
 
     /** Python's {@code str.strip()}: removes {@link #isSpace} characters at both ends. */

@@ -5,12 +5,16 @@ import org.junit.jupiter.api.Test;
 import verba.audio.Pcm;
 import verba.engine.EngineSession;
 import verba.engine.RecordingSink;
+import verba.engine.SlotScheduler;
 import verba.engine.SynthesisOptions;
+import verba.engine.Synthesizer;
+import verba.engine.VoiceRegistry;
 import verba.engine.Voice;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -138,6 +142,19 @@ class EspeakEngineTest {
         assertEquals(0, espeakChildren(), "no espeak-ng process is left running");
         assertEquals(eventsAtCancel, sink.events().size(), "the sink hears nothing after cancel");
         assertTrue(sink.audio().length < 200 * Pcm.SAMPLE_RATE, "the rest of the text is not spoken");
+    }
+
+    @Test
+    void wholeTextSynthesisThroughTheSynthesizerGivesItsSlotBack() throws Exception {
+        SlotScheduler slots = new SlotScheduler(1);
+        Synthesizer synthesizer = new Synthesizer(new VoiceRegistry(List.of(engine()), "espeak/fr"), slots);
+        Voice french = synthesizer.voices().findOrDefault("unknown.wav");
+        assertEquals("espeak/fr", french.id());
+        for (String text : List.of("Premier essai.", "Deuxième essai, avec une virgule.")) {
+            float[] audio = synthesizer.synthesize(text, french, SynthesisOptions.DEFAULT, 10, TimeUnit.SECONDS);
+            assertTrue(seconds(audio) > 0.5, seconds(audio) + " s");
+            assertEquals(0, slots.used(), "the slot is free once the text is spoken");
+        }
     }
 
     @Test
