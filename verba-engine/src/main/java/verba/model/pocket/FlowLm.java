@@ -151,7 +151,10 @@ public final class FlowLm {
      * computes the EOS decision and samples a latent from exactly one noise draw.
      */
     public Output forward(float[] input, int rows, KvCache[] state, Sampling sampling, NoiseSource noiseSource) {
-        if (rows < 1) throw new IllegalArgumentException("a FlowLM pass needs at least one input row");
+        if (rows < 1 || input.length < rows * dModel) {
+            throw new IllegalArgumentException("a FlowLM pass needs rows >= 1 of " + dModel + " values, got " + rows
+                    + " rows in " + input.length + " values");
+        }
         float[] x = java.util.Arrays.copyOf(input, rows * dModel);
         transformer.forward(x, rows, state);
         float[] h = new float[dModel];
