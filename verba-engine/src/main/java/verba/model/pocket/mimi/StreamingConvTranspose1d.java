@@ -59,6 +59,10 @@ public final class StreamingConvTranspose1d {
      */
     public static StreamingConvTranspose1d load(PocketWeights weights, String module, int inChannels,
                                                 int outChannels, int kernel, int stride, int groups, boolean bias) {
+        if (groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0) {
+            throw new IllegalArgumentException(module + ": " + inChannels + " input and " + outChannels
+                    + " output channels do not split into " + groups + " groups");
+        }
         Weight w = weights.take(module + ".convtr.weight", inChannels, outChannels / groups, kernel);
         Weight b = bias ? weights.take(module + ".convtr.bias", outChannels) : null;
         return new StreamingConvTranspose1d(w, b, inChannels, outChannels, kernel, stride, groups);
