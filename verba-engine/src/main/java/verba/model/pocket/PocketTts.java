@@ -19,7 +19,7 @@ import java.util.OptionalInt;
  */
 public final class PocketTts implements AutoCloseable {
 
-    /** Receives a generation's output in order. */
+    /** Receives a generation's output in order; an exception thrown here stops the generation and propagates. */
     public interface Listener {
         /** Every FlowLM step of every chunk, the final non-emitted step after EOS included. */
         default void onStep(LatentGenerator.Frame frame) {
