@@ -39,9 +39,11 @@ public final class PocketTts implements AutoCloseable {
     private final FlowLm flowLm;
     private final LatentGenerator generator;
     private final MimiDecoder decoder;
+    /** Null when the model was loaded from a checkpoint without voice cloning. */
     private final VoiceCloner cloner;
 
-    private PocketTts(PocketConfig config, PocketWeights weights, SentencePiece tokenizer) throws IOException {
+    private PocketTts(PocketConfig config, PocketWeights weights, SentencePiece tokenizer, boolean voiceCloning)
+            throws IOException {
         this.config = config;
         this.weights = weights;
         int vocab = tokenizer.vocabSize();
@@ -55,7 +57,15 @@ public final class PocketTts implements AutoCloseable {
         this.flowLm = new FlowLm(weights, config);
         this.generator = new LatentGenerator(flowLm, config);
         this.decoder = new MimiDecoder(weights, config.mimi());
-        this.cloner = VoiceCloner.load(weights, config, flowLm);
+        if (voiceCloning) {
+            this.cloner = VoiceCloner.load(weights, config, flowLm);
+        } else {
+            // The checkpoint without voice cloning ships the encoder side zeroed: accounted for, not loaded.
+            this.cloner = null;
+            for (String part : new String[]{"mimi.encoder.", "mimi.encoder_transformer.", "mimi.downsample."}) {
+                weights.skip(part);
+            }
+        }
         weights.finish();
     }
 
@@ -65,10 +75,22 @@ public final class PocketTts implements AutoCloseable {
      * @throws IOException when a file is missing or unreadable, or the checkpoint does not fit the config
      */
     public static PocketTts load(PocketConfig config, Path checkpoint, Path tokenizer) throws IOException {
+        return load(config, checkpoint, tokenizer, true);
+    }
+
+    /**
+     * Loads a model whose checkpoint and tokenizer are local files.
+     *
+     * @param voiceCloning false for the checkpoint without voice cloning ({@code weights_path_without_voice_cloning}):
+     *                     its encoder is not loaded and {@link #cloneVoice} reports that cloning is unavailable
+     * @throws IOException when a file is missing or unreadable, or the checkpoint does not fit the config
+     */
+    public static PocketTts load(PocketConfig config, Path checkpoint, Path tokenizer, boolean voiceCloning)
+            throws IOException {
         SentencePiece sp = SentencePiece.load(tokenizer);
         PocketWeights weights = PocketWeights.open(checkpoint);
         try {
-            return new PocketTts(config, weights, sp);
+            return new PocketTts(config, weights, sp, voiceCloning);
         } catch (IOException | RuntimeException e) {
             weights.close();
             throw e;
@@ -126,8 +148,22 @@ public final class PocketTts implements AutoCloseable {
         return VoiceState.read(file, config.flowTransformerSpec());
     }
 
-    /** Clones a voice from a recording (any rate; use {@link Audio#cropSeconds} to bound it). */
+    /** Whether {@link #cloneVoice} is available (the model was loaded from the checkpoint with voice cloning). */
+    public boolean hasVoiceCloning() {
+        return cloner != null;
+    }
+
+    /**
+     * Clones a voice from a recording (any rate; use {@link Audio#cropSeconds} to bound it).
+     *
+     * @throws IllegalStateException when the model was loaded without voice cloning
+     */
     public VoiceState cloneVoice(Audio prompt) {
+        if (cloner == null) {
+            throw new IllegalStateException("voice cloning is unavailable: the model was loaded from the checkpoint "
+                    + "without voice cloning. Accept the terms of https://huggingface.co/kyutai/pocket-tts and provide "
+                    + "a Hugging Face token (HF_TOKEN) to download the one with cloning, or use a predefined voice");
+        }
         return cloner.clone(prompt);
     }
 
