@@ -5,15 +5,13 @@ package verba.tensor;
  * {@code float[C * T]} with {@code x[c * T + t]}. Weights keep PyTorch's layouts ({@code Conv1d}: [out, in/groups, k];
  * {@code ConvTranspose1d}: [in, out/groups, k]). No padding is applied here: the streaming layers prepend their
  * carried history and trim their overlap themselves. The arithmetic runs in {@link Ops#linear} (convolution as a
- * product with the unfolded input) and {@link Ops#axpy} (transposed convolution row by row), whose vectorised kernels
- * serve every model.
+ * product with the unfolded input; transposed convolution as a product followed by an overlap-add), whose vectorised
+ * and parallel kernels serve every model.
  */
 public final class Conv {
 
     /** Upper bound on the im2col block (floats) so that long prompts never materialise a huge unfolded input. */
     private static final int COLUMN_BLOCK_FLOATS = 1 << 18;
-    /** Steps of a transposed convolution whose partial outputs are built together. */
-    private static final int TRANSPOSED_BLOCK = 16;
 
     private Conv() {
     }
@@ -84,6 +82,50 @@ public final class Conv {
         return y;
     }
 
+    /**
+     * A {@code ConvTranspose1d} weight [in, out/groups, kernel] rearranged once for {@link #convTranspose1d}: per group
+     * a heap matrix [outPerGroup * kernel, inPerGroup], so that the transposed convolution is a product with the
+     * input followed by an overlap-add.
+     */
+    public static final class TransposedKernel {
+        private final float[][] groups;
+        private final int inChannels, outChannels, kernel;
+
+        private TransposedKernel(float[][] groups, int inChannels, int outChannels, int kernel) {
+            this.groups = groups;
+            this.inChannels = inChannels;
+            this.outChannels = outChannels;
+            this.kernel = kernel;
+        }
+
+        public static TransposedKernel of(Weight w, int groups) {
+            int inChannels = w.dim(0), outPerGroup = w.dim(1), kernel = w.dim(2);
+            checkGroups(inChannels, outPerGroup * groups, groups, true, w);
+            int inPerGroup = inChannels / groups, row = outPerGroup * kernel;
+            float[][] matrices = new float[groups][row * inPerGroup];
+            float[] line = new float[row];
+            for (int i = 0; i < inChannels; i++) {
+                w.read((long) i * row, line, 0, row);
+                float[] m = matrices[i / inPerGroup];
+                int col = i % inPerGroup;
+                for (int r = 0; r < row; r++) m[r * inPerGroup + col] = line[r];
+            }
+            return new TransposedKernel(matrices, inChannels, outPerGroup * groups, kernel);
+        }
+
+        public int inChannels() {
+            return inChannels;
+        }
+
+        public int outChannels() {
+            return outChannels;
+        }
+
+        public int kernel() {
+            return kernel;
+        }
+    }
+
     /** Full output length of a {@code ConvTranspose1d} without padding: {@code (length - 1) * stride + kernel}. */
     public static int convTranspose1dLength(int length, int kernel, int stride) {
         return length == 0 ? 0 : (length - 1) * stride + kernel;
@@ -94,17 +136,13 @@ public final class Conv {
      * {@code y[g*out/g + o, t*stride + j] += x[i, t] * w[i, o, j]} over the inputs {@code i} of group {@code g}, plus bias.
      *
      * @param x    [inChannels, length]
-     * @param w    [inChannels, outChannels/groups, kernel]
      * @param bias [outChannels] or null
      * @return y [outChannels, convTranspose1dLength(length, kernel, stride)]
      */
-    public static float[] convTranspose1d(float[] x, int inChannels, int length, Weight w, float[] bias,
-                                          int stride, int groups) {
-        int outPerGroup = w.dim(1), kernel = w.dim(2);
-        int outChannels = outPerGroup * groups;
-        checkGroups(inChannels, outChannels, groups, w.dim(0) == inChannels, w);
+    public static float[] convTranspose1d(float[] x, int length, TransposedKernel k, float[] bias, int stride) {
+        int inChannels = k.inChannels, outChannels = k.outChannels, kernel = k.kernel;
         if (x.length != inChannels * length) {
-            throw new IllegalArgumentException(w.name() + ": input has " + x.length + " values, expected "
+            throw new IllegalArgumentException("transposed conv input has " + x.length + " values, expected "
                     + inChannels + " x " + length);
         }
         int outLength = convTranspose1dLength(length, kernel, stride);
@@ -113,28 +151,18 @@ public final class Conv {
             for (int o = 0; o < outChannels; o++) java.util.Arrays.fill(y, o * outLength, (o + 1) * outLength, bias[o]);
         }
         if (length == 0) return y;
-        int inPerGroup = inChannels / groups;
+        int groups = k.groups.length;
+        int inPerGroup = inChannels / groups, outPerGroup = outChannels / groups;
         int row = outPerGroup * kernel;
-        // partial[t, o, j] = sum_i x[i, t] * w[i, o, j], built from whole weight rows, then overlap-added into y.
-        // Steps are taken a block at a time so that the block's partial rows stay in cache while every weight row
-        // is added in; blocks are split over the compute pool (they write disjoint rows).
+        float[] xT = new float[length * inPerGroup];
         float[] partial = new float[length * row];
         for (int g = 0; g < groups; g++) {
-            if (g > 0) java.util.Arrays.fill(partial, 0f);
-            int group = g;
-            Parallel.forRange(length, (long) inPerGroup * row, (from, to) -> {
-                float[] weights = new float[row];
-                for (int b0 = from; b0 < to; b0 += TRANSPOSED_BLOCK) {
-                    int b1 = Math.min(to, b0 + TRANSPOSED_BLOCK);
-                    for (int i = 0; i < inPerGroup; i++) {
-                        int channel = group * inPerGroup + i;
-                        w.read((long) channel * row, weights, 0, row);
-                        for (int t = b0; t < b1; t++) {
-                            Ops.axpy(x[channel * length + t], weights, 0, partial, t * row, row);
-                        }
-                    }
-                }
-            });
+            for (int i = 0; i < inPerGroup; i++) {
+                int src = (g * inPerGroup + i) * length;
+                for (int t = 0; t < length; t++) xT[t * inPerGroup + i] = x[src + t];
+            }
+            // partial[t, o, j] = sum_i x[i, t] * w[i, o, j], then overlap-added into y.
+            Ops.linear(xT, length, k.groups[g], row, inPerGroup, null, partial);
             for (int t = 0; t < length; t++) {
                 for (int o = 0; o < outPerGroup; o++) {
                     int dst = (g * outPerGroup + o) * outLength + t * stride;

@@ -54,7 +54,7 @@ class ConvTest {
             int in = c[0], out = c[1], k = c[2], stride = c[3], groups = c[4], len = c[5];
             int outPerGroup = out / groups, inPerGroup = in / groups;
             float[] x = gaussian(in * len), w = gaussian(in * outPerGroup * k), b = gaussian(out);
-            float[] y = Conv.convTranspose1d(x, in, len, weight(w, in, outPerGroup, k), b, stride, groups);
+            float[] y = Conv.convTranspose1d(x, len, Conv.TransposedKernel.of(weight(w, in, outPerGroup, k), groups), b, stride);
             int outLen = (len - 1) * stride + k;
             double[] expected = new double[out * outLen];
             for (int o = 0; o < out; o++) for (int t = 0; t < outLen; t++) expected[o * outLen + t] = b[o];

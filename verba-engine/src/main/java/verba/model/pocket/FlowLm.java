@@ -3,6 +3,8 @@ package verba.model.pocket;
 import verba.tensor.Ops;
 import verba.tensor.Weight;
 
+import java.util.Arrays;
+
 /**
  * The Pocket TTS flow language model ({@code pocket_tts.models.flow_lm.FlowLMModel}): one causal stream of
  * d_model vectors — [BOS-before-voice], projected voice latents, text lookup-table rows, then generated latents
@@ -159,8 +161,11 @@ public final class FlowLm {
      * {@code out_norm} of the last position [d_model].
      */
     public float[] backbone(float[] input, int rows, KvCache[] state) {
-        if (rows < 1) throw new IllegalArgumentException("a FlowLM pass needs at least one input row");
-        float[] x = java.util.Arrays.copyOf(input, rows * dModel);
+        if (rows < 1 || input.length < rows * dModel) {
+            throw new IllegalArgumentException("a FlowLM pass needs rows >= 1 of " + dModel + " values, got " + rows
+                    + " rows in " + input.length + " values");
+        }
+        float[] x = Arrays.copyOf(input, rows * dModel);
         transformer.forward(x, rows, state);
         float[] h = new float[dModel];
         System.arraycopy(x, (rows - 1) * dModel, h, 0, dModel);

@@ -1,5 +1,6 @@
 package verba.model.pocket;
 
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -68,7 +69,7 @@ public final class LatentGenerator {
         lm.forward(lm.embedText(tokens), tokens.length, state, sampling, noise);
 
         float[] latent = new float[lm.latentDim()];
-        java.util.Arrays.fill(latent, Float.NaN);
+        Arrays.fill(latent, Float.NaN);
         int eosStep = -1;
         int emitted = 0;
         int step = 0;

@@ -179,12 +179,8 @@ public final class PocketEngine implements Engine {
         if (!Files.isRegularFile(checkpoint)) throw new IOException(name + ": the checkpoint " + checkpoint + " does not exist");
         Path tokenizer = hub.resolve(config.flowLm().lookupTable().tokenizerPath(), progress);
         if (!Files.isRegularFile(tokenizer)) throw new IOException(name + ": the tokenizer " + tokenizer + " does not exist");
-        PocketTts tts = PocketTts.load(config, checkpoint, tokenizer);
+        PocketTts tts = PocketTts.load(config, checkpoint, tokenizer, cloningUnavailable == null);
         try {
-            if (cloningUnavailable == null && !tts.hasEncoder()) {
-                cloningUnavailable = "voice cloning is unavailable: the checkpoint " + checkpoint.getFileName()
-                        + " has no Mimi encoder";
-            }
             PocketEngine engine = new PocketEngine(name, tts, language, cloningUnavailable,
                     voiceStore == null ? null : new VoiceStore(voiceStore), predefined, defaultVoice);
             LOG.info("Pocket TTS {} loaded: {} voices, voice cloning {}", name, engine.voices().size(),

@@ -19,7 +19,7 @@ import java.util.OptionalInt;
  */
 public final class PocketTts implements AutoCloseable {
 
-    /** Receives a generation's output in order. */
+    /** Receives a generation's output in order; an exception thrown here stops the generation and propagates. */
     public interface Listener {
         /** Every FlowLM step of every chunk, the final non-emitted step after EOS included. */
         default void onStep(LatentGenerator.Frame frame) {
@@ -33,18 +33,17 @@ public final class PocketTts implements AutoCloseable {
     public record Result(int frames, int chunks, int chunksWithoutEos) {
     }
 
-    /** A tensor only checkpoints with the Mimi encoder (voice cloning) have. */
-    private static final String ENCODER_WEIGHT = "mimi.encoder.model.0.conv.weight";
-
     private final PocketConfig config;
     private final PocketWeights weights;
     private final PocketText text;
     private final FlowLm flowLm;
     private final LatentGenerator generator;
     private final MimiDecoder decoder;
+    /** Null when the model was loaded from a checkpoint without voice cloning. */
     private final VoiceCloner cloner;
 
-    private PocketTts(PocketConfig config, PocketWeights weights, SentencePiece tokenizer) throws IOException {
+    private PocketTts(PocketConfig config, PocketWeights weights, SentencePiece tokenizer, boolean voiceCloning)
+            throws IOException {
         this.config = config;
         this.weights = weights;
         int vocab = tokenizer.vocabSize();
@@ -58,7 +57,15 @@ public final class PocketTts implements AutoCloseable {
         this.flowLm = new FlowLm(weights, config);
         this.generator = new LatentGenerator(flowLm, config);
         this.decoder = new MimiDecoder(weights, config.mimi());
-        this.cloner = weights.has(ENCODER_WEIGHT) ? VoiceCloner.load(weights, config, flowLm) : null;
+        if (voiceCloning) {
+            this.cloner = VoiceCloner.load(weights, config, flowLm);
+        } else {
+            // The checkpoint without voice cloning ships the encoder side zeroed: accounted for, not loaded.
+            this.cloner = null;
+            for (String part : new String[]{"mimi.encoder.", "mimi.encoder_transformer.", "mimi.downsample."}) {
+                weights.skip(part);
+            }
+        }
         weights.finish();
     }
 
@@ -68,10 +75,22 @@ public final class PocketTts implements AutoCloseable {
      * @throws IOException when a file is missing or unreadable, or the checkpoint does not fit the config
      */
     public static PocketTts load(PocketConfig config, Path checkpoint, Path tokenizer) throws IOException {
+        return load(config, checkpoint, tokenizer, true);
+    }
+
+    /**
+     * Loads a model whose checkpoint and tokenizer are local files.
+     *
+     * @param voiceCloning false for the checkpoint without voice cloning ({@code weights_path_without_voice_cloning}):
+     *                     its encoder is not loaded and {@link #cloneVoice} reports that cloning is unavailable
+     * @throws IOException when a file is missing or unreadable, or the checkpoint does not fit the config
+     */
+    public static PocketTts load(PocketConfig config, Path checkpoint, Path tokenizer, boolean voiceCloning)
+            throws IOException {
         SentencePiece sp = SentencePiece.load(tokenizer);
         PocketWeights weights = PocketWeights.open(checkpoint);
         try {
-            return new PocketTts(config, weights, sp);
+            return new PocketTts(config, weights, sp, voiceCloning);
         } catch (IOException | RuntimeException e) {
             weights.close();
             throw e;
@@ -129,18 +148,22 @@ public final class PocketTts implements AutoCloseable {
         return VoiceState.read(file, config.flowTransformerSpec());
     }
 
-    /** Whether the checkpoint has the Mimi encoder that {@link #cloneVoice} needs. */
-    public boolean hasEncoder() {
+    /** Whether {@link #cloneVoice} is available (the model was loaded from the checkpoint with voice cloning). */
+    public boolean hasVoiceCloning() {
         return cloner != null;
     }
 
     /**
      * Clones a voice from a recording (any rate; use {@link Audio#cropSeconds} to bound it).
      *
-     * @throws IllegalStateException when the checkpoint has no Mimi encoder
+     * @throws IllegalStateException when the model was loaded without voice cloning
      */
     public VoiceState cloneVoice(Audio prompt) {
-        if (cloner == null) throw new IllegalStateException("this checkpoint has no Mimi encoder: it cannot clone voices");
+        if (cloner == null) {
+            throw new IllegalStateException("voice cloning is unavailable: the model was loaded from the checkpoint "
+                    + "without voice cloning. Accept the terms of https://huggingface.co/kyutai/pocket-tts and provide "
+                    + "a Hugging Face token (HF_TOKEN) to download the one with cloning, or use a predefined voice");
+        }
         return cloner.clone(prompt);
     }
 

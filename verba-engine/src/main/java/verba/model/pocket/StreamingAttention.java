@@ -1,6 +1,7 @@
 package verba.model.pocket;
 
 import verba.tensor.Ops;
+import verba.tensor.Parallel;
 import verba.tensor.Weight;
 
 /**
@@ -73,27 +74,29 @@ public final class StreamingAttention {
         cache.append(qkv, dModel, qkv, 2 * dModel, stride, rows);
 
         float[] keys = cache.keys(), values = cache.values();
-        int base = cache.firstPosition(), rowSize = cache.rowSize();
+        int base = cache.firstPosition(), rowSize = cache.rowSize(), stored = cache.length();
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float[] attended = new float[rows * dModel];
-        float[] scores = new float[cache.length()];
-        for (int r = 0; r < rows; r++) {
-            int position = first + r;
-            int from = context > 0 ? Math.max(base, position - context + 1) : base;
-            int n = position - from + 1;
-            for (int h = 0; h < heads; h++) {
+        // Each (row, head) pair is independent: long prompts (voice cloning, Mimi's encoder) split over the pool.
+        int visible = context > 0 ? Math.min(context, stored) : stored;
+        Parallel.forRange(rows * heads, 2L * visible * headDim, (from, to) -> {
+            float[] scores = new float[stored];
+            for (int item = from; item < to; item++) {
+                int r = item / heads, h = item % heads;
+                int position = first + r;
+                int start = context > 0 ? Math.max(base, position - context + 1) : base;
+                int n = position - start + 1;
                 int q = r * stride + h * headDim;
                 for (int j = 0; j < n; j++) {
-                    int kRow = (from - base + j) * rowSize + h * headDim;
-                    scores[j] = Ops.dot(qkv, q, keys, kRow, headDim) * scale;
+                    scores[j] = Ops.dot(qkv, q, keys, (start - base + j) * rowSize + h * headDim, headDim) * scale;
                 }
                 Ops.softmax(scores, 0, n);
                 int out = r * dModel + h * headDim;
                 for (int j = 0; j < n; j++) {
-                    Ops.axpy(scores[j], values, (from - base + j) * rowSize + h * headDim, attended, out, headDim);
+                    Ops.axpy(scores[j], values, (start - base + j) * rowSize + h * headDim, attended, out, headDim);
                 }
             }
-        }
+        });
         float[] y = new float[rows * dModel];
         Ops.linear(attended, rows, outProj, null, y);
         return y;

@@ -100,6 +100,23 @@ class FlowLmGeometryTest {
     }
 
     @Test
+    void bf16WeightsAreWidenedExactly(@TempDir Path dir) throws IOException {
+        PocketConfig config = PocketConfig.load(writeConfig(dir, 32, 2, 2, 2, 16, 2, 50, 8, 8, true));
+        RandomWeights random = new RandomWeights(8).flowLm(config);
+        float[][] latents = new float[2][];
+        for (int k = 0; k < 2; k++) {
+            PocketWeights weights = new PocketWeights("random", random.roundedToBf16(k == 0));
+            FlowLm lm = new FlowLm(weights, config);
+            weights.finish();
+            KvCache[] state = lm.newState(8);
+            lm.forward(lm.embedText(new int[]{3, 1, 4}), 3, state, FlowLm.Sampling.DEFAULTS, new GaussianNoise(2));
+            latents[k] = lm.forward(lm.embedLatent(new float[]{Float.NaN, 0, 0, 0, 0, 0, 0, 0}), 1, state,
+                    FlowLm.Sampling.DEFAULTS, new GaussianNoise(3)).latent();
+        }
+        FlowLmReferenceTest.assertClose("bf16 vs f32", latents[1], latents[0], 1e-5);
+    }
+
+    @Test
     void voiceStateOfAnotherGeometryIsRejected() {
         var other = new StreamingTransformer.Spec(64, 8, 2, 256, 0, 10000, false);
         var e = assertThrows(IOException.class,

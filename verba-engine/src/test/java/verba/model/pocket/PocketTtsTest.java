@@ -8,6 +8,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import verba.audio.WavReader;
 import verba.tensor.SafeTensors;
 
 import java.io.IOException;
@@ -100,6 +101,22 @@ class PocketTtsTest {
     void emptyTextIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> tts.generate(voice, "  \n ", OptionalInt.empty(),
                 FlowLm.Sampling.DEFAULTS, new GaussianNoise(1), pcm -> { }));
+    }
+
+    @Test
+    void withoutVoiceCloningTheEncoderIsSkippedAndCloningRefused() throws IOException {
+        PocketConfig config = PocketConfig.load(TINY.resolve("config.yaml"));
+        try (PocketTts noCloning = PocketTts.load(config, TINY.resolve("model.safetensors"),
+                TINY.resolve("tokenizer.model"), false)) {
+            assertTrue(tts.hasVoiceCloning());
+            assertTrue(!noCloning.hasVoiceCloning());
+            var prompt = WavReader.read(TINY.resolve("prompt24k.wav"));
+            var e = assertThrows(IllegalStateException.class, () -> noCloning.cloneVoice(prompt));
+            assertTrue(e.getMessage().contains("voice cloning is unavailable"), e.getMessage());
+            var result = noCloning.generate(voice, "hello world", OptionalInt.empty(), FlowLm.Sampling.DEFAULTS,
+                    new GaussianNoise(1), pcm -> { });
+            assertEquals(1, result.chunks());
+        }
     }
 
     @Test

@@ -93,6 +93,27 @@ final class RandomWeights {
         return this;
     }
 
+    /**
+     * The same tensors stored as bfloat16 (rounded to nearest even) when {@code bf16}, else as float32 holding exactly
+     * those rounded values: two checkpoints that must give the same results.
+     */
+    Map<String, Weight> roundedToBf16(boolean bf16) {
+        ValueLayout.OfShort i16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        Map<String, Weight> out = new LinkedHashMap<>();
+        tensors.forEach((k, w) -> {
+            float[] v = w.toFloats();
+            MemorySegment seg = Arena.ofAuto().allocate((long) v.length * (bf16 ? 2 : 4));
+            for (int i = 0; i < v.length; i++) {
+                int bits = Float.floatToRawIntBits(v[i]);
+                short rounded = (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
+                if (bf16) seg.set(i16, i * 2L, rounded);
+                else seg.set(F32, i * 4L, Float.intBitsToFloat((rounded & 0xffff) << 16));
+            }
+            out.put(k, new Weight(k, bf16 ? DType.BF16 : DType.F32, w.shape(), seg));
+        });
+        return out;
+    }
+
     /** Writes the tensors as a safetensors file. */
     void write(Path file) throws IOException {
         Map<String, TensorData> out = new LinkedHashMap<>();

@@ -8,7 +8,9 @@ import verba.tensor.SafeTensors;
 import verba.tensor.Weight;
 
 import java.io.IOException;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,8 +48,8 @@ class VoiceStateTest {
                 Weight a = actual.get(e.name());
                 assertEquals(e.dtype(), a.dtype(), e.name());
                 assertArrayEquals(e.shape(), a.shape(), e.name());
-                assertArrayEquals(e.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
-                        a.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), e.name());
+                assertArrayEquals(e.data().toArray(ValueLayout.JAVA_BYTE),
+                        a.data().toArray(ValueLayout.JAVA_BYTE), e.name());
             }
         }
     }
@@ -64,7 +66,7 @@ class VoiceStateTest {
             }
             float[] conditioning = lm.voiceConditioning(timeMajor, frames);
             int rows = lm.voicePrefixRows(frames), d = lm.dModel();
-            float[] projected = java.util.Arrays.copyOfRange(conditioning, d, rows * d);
+            float[] projected = Arrays.copyOfRange(conditioning, d, rows * d);
             FlowLmReferenceTest.assertClose("conditioning", ref.get("prompt/conditioning").toFloats(), projected, 1e-4);
 
             VoiceState cloned = VoiceState.prefill(lm, conditioning, rows, FlowLm.Sampling.DEFAULTS, new GaussianNoise(1));

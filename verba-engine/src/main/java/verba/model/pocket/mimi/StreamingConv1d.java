@@ -79,6 +79,10 @@ public final class StreamingConv1d {
     public static StreamingConv1d load(PocketWeights weights, String module, int inChannels, int outChannels,
                                        int kernel, int stride, int dilation, int groups, boolean bias,
                                        PadMode padMode) {
+        if (groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0) {
+            throw new IllegalArgumentException(module + ": " + inChannels + " input and " + outChannels
+                    + " output channels do not split into " + groups + " groups");
+        }
         Weight w = weights.take(module + ".conv.weight", outChannels, inChannels / groups, kernel);
         Weight b = bias ? weights.take(module + ".conv.bias", outChannels) : null;
         return new StreamingConv1d(w, b, inChannels, outChannels, kernel, stride, dilation, groups, padMode);

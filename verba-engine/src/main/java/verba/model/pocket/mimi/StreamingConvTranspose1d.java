@@ -29,9 +29,10 @@ public final class StreamingConvTranspose1d {
         }
     }
 
-    private final Weight weight;
+    private final Conv.TransposedKernel kernelWeights;
+    private final String name;
     private final float[] bias;
-    private final int inChannels, outChannels, kernel, stride, groups;
+    private final int inChannels, outChannels, stride;
     private final int overlap;
 
     /**
@@ -43,13 +44,12 @@ public final class StreamingConvTranspose1d {
         if (kernel < stride) {
             throw new IllegalArgumentException(weight.name() + ": kernel " + kernel + " is shorter than stride " + stride);
         }
-        this.weight = weight;
+        this.kernelWeights = Conv.TransposedKernel.of(weight, groups);
+        this.name = weight.name();
         this.bias = bias == null ? null : bias.toFloats();
         this.inChannels = inChannels;
         this.outChannels = outChannels;
-        this.kernel = kernel;
         this.stride = stride;
-        this.groups = groups;
         this.overlap = kernel - stride;
     }
 
@@ -59,6 +59,10 @@ public final class StreamingConvTranspose1d {
      */
     public static StreamingConvTranspose1d load(PocketWeights weights, String module, int inChannels,
                                                 int outChannels, int kernel, int stride, int groups, boolean bias) {
+        if (groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0) {
+            throw new IllegalArgumentException(module + ": " + inChannels + " input and " + outChannels
+                    + " output channels do not split into " + groups + " groups");
+        }
         Weight w = weights.take(module + ".convtr.weight", inChannels, outChannels / groups, kernel);
         Weight b = bias ? weights.take(module + ".convtr.bias", outChannels) : null;
         return new StreamingConvTranspose1d(w, b, inChannels, outChannels, kernel, stride, groups);
@@ -76,10 +80,10 @@ public final class StreamingConvTranspose1d {
     public float[] forward(float[] x, State state) {
         int length = x.length / inChannels;
         if (length == 0 || length * inChannels != x.length) {
-            throw new IllegalArgumentException(weight.name() + ": input of " + x.length + " values is not "
+            throw new IllegalArgumentException(name + ": input of " + x.length + " values is not "
                     + inChannels + " channels of a positive number of steps");
         }
-        float[] full = Conv.convTranspose1d(x, inChannels, length, weight, bias, stride, groups);
+        float[] full = Conv.convTranspose1d(x, length, kernelWeights, bias, stride);
         int fullLength = full.length / outChannels;
         int outLength = length * stride;
         float[] y = new float[outChannels * outLength];

@@ -68,8 +68,9 @@ class StreamingConvTest {
         StreamingConvTranspose1d up = StreamingConvTranspose1d.load(new PocketWeights("test", tensors), "u", in,
                 out, kernel, stride, groups, true);
         float[] x = gaussian(in * 7);
-        float[] full = verba.tensor.Conv.convTranspose1d(x, in, 7, tensors.get("u.convtr.weight"),
-                tensors.get("u.convtr.bias").toFloats(), stride, groups);
+        float[] full = verba.tensor.Conv.convTranspose1d(x, 7,
+                verba.tensor.Conv.TransposedKernel.of(tensors.get("u.convtr.weight"), groups),
+                tensors.get("u.convtr.bias").toFloats(), stride);
         float[] expected = new float[out * 21];
         for (int c = 0; c < out; c++) System.arraycopy(full, c * 24, expected, c * 21, 21);
         int[] pieces = {1, 3, 2, 1};
