@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -54,6 +55,7 @@ public final class VerbaServer implements AutoCloseable {
     private final Javalin app;
     private Optional<ReferenceAudio> reference = Optional.empty();
     private Synthesizer synthesizer;
+    private Map<String, String> unavailable = Map.of();
 
     public VerbaServer(ServerConfig config) {
         this.config = config;
@@ -100,6 +102,7 @@ public final class VerbaServer implements AutoCloseable {
         metrics.register(app);
         new MonicaApi(state, metrics, config.maxTextLength()).register(app);
         new OpenAiSpeechApi(state, metrics).register(app);
+        new VoiceUploadApi(state).register(app);
     }
 
     public EngineState state() {
@@ -118,7 +121,9 @@ public final class VerbaServer implements AutoCloseable {
         reference = ReferenceAudio.read(config.referenceAudio(), config.referenceExplicit(), config.referenceDurationS());
         log.info("Loading engines: {}", String.join(", ", config.engines()));
         long begin = System.nanoTime();
-        List<Engine> engines = EngineCatalog.load(config.engines());
+        EngineCatalog.Loaded loadedEngines = EngineCatalog.load(config);
+        unavailable = loadedEngines.unavailable();
+        List<Engine> engines = loadedEngines.engines();
         VoiceRegistry voices = new VoiceRegistry(engines, config.defaultVoice());
         if (config.defaultVoice() != null && voices.find(config.defaultVoice()).isEmpty()) {
             log.warn("default_voice '{}' is not a known voice; using {}", config.defaultVoice(), voices.defaultVoice().id());
@@ -157,7 +162,7 @@ public final class VerbaServer implements AutoCloseable {
         }
         String device = engines.stream().map(Engine::device).filter("cuda"::equals).findFirst().orElse("cpu");
         boolean cloning = engines.stream().anyMatch(Engine::canClone);
-        state.ready(new EngineState.Loaded(synthesizer, monica, cloning, device));
+        state.ready(new EngineState.Loaded(synthesizer, monica, cloning, device, unavailable));
         log.info("Server ready! Default voice {}, Monica voice {}, {} slots", synthesizer.voices().defaultVoice().id(),
                 monica.id(), config.batchSize());
     }

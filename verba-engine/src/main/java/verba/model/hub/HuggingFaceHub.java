@@ -77,7 +77,8 @@ public final class HuggingFaceHub {
         return fromEnvironment(System.getenv());
     }
 
-    static HuggingFaceHub fromEnvironment(Map<String, String> env) {
+    /** As {@link #fromEnvironment()}, from the given variables. */
+    public static HuggingFaceHub fromEnvironment(Map<String, String> env) {
         String xdg = env.get("XDG_CACHE_HOME");
         Path home = nonBlank(env.get("HF_HOME")).map(Path::of).orElseGet(() ->
                 (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))

@@ -53,7 +53,10 @@ public final class ConfigLoader {
         MAX_TEXT_LENGTH("max_text_length", "500", "MAX_TEXT_LENGTH"),
         MAX_REQUEST_BYTES("max_request_bytes", String.valueOf(16 << 20)),
         ENGINES("engines", "mary,espeak"),
-        HF_HOME("hf_home", "~/.cache/huggingface", "HF_HOME");
+        HF_HOME("hf_home", "~/.cache/huggingface", "HF_HOME"),
+        POCKET_MODEL("pocket_model", "english"),
+        POCKET_VOICES_DIR("pocket_voices_dir", "voices/pocket"),
+        THREADS("threads", "0");
 
         public final String key;
         public final String defaultValue;
@@ -204,7 +207,10 @@ public final class ConfigLoader {
                 intIn(v, Setting.MAX_TEXT_LENGTH, 1, 1_000_000),
                 intIn(v, Setting.MAX_REQUEST_BYTES, 1024, Integer.MAX_VALUE),
                 engines(v),
-                path(nonEmpty(v, Setting.HF_HOME)));
+                path(nonEmpty(v, Setting.HF_HOME)),
+                nonEmpty(v, Setting.POCKET_MODEL),
+                path(nonEmpty(v, Setting.POCKET_VOICES_DIR)),
+                intIn(v, Setting.THREADS, 0, 4096));
     }
 
     private static String nonEmpty(Map<Setting, Sourced> v, Setting s) {
@@ -271,7 +277,7 @@ public final class ConfigLoader {
 
     private static String tomlValue(Setting s, String value) {
         return switch (s) {
-            case PORT, BATCH_SIZE, MAX_TEXT_LENGTH, MAX_REQUEST_BYTES, REFERENCE_DURATION_S -> value.trim();
+            case PORT, BATCH_SIZE, MAX_TEXT_LENGTH, MAX_REQUEST_BYTES, REFERENCE_DURATION_S, THREADS -> value.trim();
             case AUTHORIZED_IDS -> "[" + String.join(", ", list(value).stream().map(ConfigLoader::masked).toList()) + "]";
             case ENGINES -> "[" + String.join(", ", list(value).stream().map(ConfigLoader::quoted).toList()) + "]";
             default -> quoted(value);

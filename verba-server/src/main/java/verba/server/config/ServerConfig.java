@@ -23,6 +23,10 @@ import java.util.Set;
  * @param maxRequestBytes    largest request body any route accepts
  * @param engines            engines to load, in order of preference ({@code mary}, {@code espeak})
  * @param hfHome             Hugging Face cache where model weights are looked for
+ * @param pocketModel        the Pocket TTS model: a released config name ({@code english}, {@code french_24l}, ...)
+ *                           or a folder with {@code config.yaml}
+ * @param pocketVoicesDir    where voices cloned with Pocket TTS are kept (and found again at start)
+ * @param threads            compute threads of the neural engines; 0 = one per processor
  */
 public record ServerConfig(
         String host,
@@ -39,7 +43,10 @@ public record ServerConfig(
         int maxTextLength,
         long maxRequestBytes,
         List<String> engines,
-        Path hfHome) {
+        Path hfHome,
+        String pocketModel,
+        Path pocketVoicesDir,
+        int threads) {
 
     public ServerConfig {
         authorizedIds = Set.copyOf(authorizedIds);
