@@ -1,0 +1,121 @@
+package verba.model.pocket;
+
+import verba.tensor.DType;
+import verba.tensor.SafeTensors;
+import verba.tensor.StateDict;
+import verba.tensor.Weight;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Strict access to a Pocket TTS state dict (the official {@code TTSModel.state_dict()} key names). Layers
+ * {@link #take} the tensors they need with the shape the config implies, which builds the model's
+ * {@link StateDict.Layout}; {@link #finish} then checks the checkpoint against it as PyTorch's
+ * {@code load_state_dict(strict=True)} does, reporting every missing, mis-shaped and unexpected key in one error.
+ * Until then a missing or mis-shaped tensor reads as zeros, so that loading goes on and every problem is found.
+ */
+public final class PocketWeights implements AutoCloseable {
+
+    private final String origin;
+    private final Map<String, StateDict.TensorSpec> specs;
+    private final Map<String, Weight> tensors;
+    private final SafeTensors file;
+    private final StateDict.Layout layout = new StateDict.Layout();
+    private MemorySegment zeros = MemorySegment.NULL;
+
+    private PocketWeights(String origin, Map<String, StateDict.TensorSpec> specs, Map<String, Weight> tensors,
+                          SafeTensors file) {
+        this.origin = origin;
+        this.specs = specs;
+        this.tensors = tensors;
+        this.file = file;
+    }
+
+    /** Strict access over tensors already in memory (or another file's); {@code origin} names them in errors. */
+    public PocketWeights(String origin, Map<String, Weight> tensors) {
+        this(origin, specsOf(tensors), tensors, null);
+    }
+
+    /** Memory-maps a checkpoint; the mapping lives until {@link #close}. */
+    public static PocketWeights open(Path checkpoint) throws IOException {
+        SafeTensors file = SafeTensors.open(checkpoint);
+        return new PocketWeights(checkpoint.toString(), specsOf(file.tensors()), file.tensors(), file);
+    }
+
+    /**
+     * A checkpoint known only by its layout (a manifest of names, types and shapes): building a model over it checks
+     * that the model's layout matches, with every tensor reading as zeros.
+     */
+    public static PocketWeights layoutOnly(String origin, Map<String, StateDict.TensorSpec> specs) {
+        return new PocketWeights(origin, specs, Map.of(), null);
+    }
+
+    private static Map<String, StateDict.TensorSpec> specsOf(Map<String, Weight> tensors) {
+        Map<String, StateDict.TensorSpec> specs = new LinkedHashMap<>();
+        tensors.forEach((k, w) -> specs.put(k, new StateDict.TensorSpec(w.dtype(), w.shape())));
+        return specs;
+    }
+
+    public boolean has(String name) {
+        return specs.containsKey(name);
+    }
+
+    /**
+     * The tensor {@code name}, which must be a float tensor of exactly {@code shape}; otherwise the problem is
+     * reported by {@link #finish} and zeros of that shape are returned meanwhile.
+     */
+    public Weight take(String name, int... shape) {
+        if (!layout.contains(name)) layout.add(name, shape);
+        StateDict.TensorSpec spec = specs.get(name);
+        Weight w = tensors.get(name);
+        if (spec == null || w == null || !Arrays.equals(spec.shape(), shape) || spec.dtype() == DType.I64) {
+            return zeros(name, shape);
+        }
+        return w;
+    }
+
+    /** {@link #take} widened to a heap array (norms, biases, small vectors). */
+    public float[] floats(String name, int... shape) {
+        return take(name, shape).toFloats();
+    }
+
+    /**
+     * Accepts every tensor under {@code prefix} as it is, without loading it (a part of the checkpoint this program
+     * does not build, e.g. the Mimi encoder when only decoding).
+     */
+    public void skip(String prefix) {
+        specs.forEach((k, spec) -> {
+            if (!k.startsWith(prefix) || layout.contains(k)) return;
+            if (spec.dtype() == DType.I64) layout.addInt64(k, spec.shape());
+            else layout.add(k, spec.shape());
+        });
+    }
+
+    /** The layout taken so far: what the model built on these weights expects. */
+    public StateDict.Layout layout() {
+        return layout;
+    }
+
+    /** Checks the checkpoint against everything taken; throws listing every discrepancy at once. */
+    public void finish() throws StateDict.StateDictException {
+        StateDict.check(origin, specs, layout);
+    }
+
+    /** Zeros of {@code shape}, all placeholders sharing one read-only block the size of the largest. */
+    private Weight zeros(String name, int[] shape) {
+        long bytes = Weight.count(shape) * DType.F32.bytes;
+        if (zeros.byteSize() < bytes) zeros = Arena.ofAuto().allocate(bytes);
+        return new Weight(name, DType.F32, shape.clone(), zeros.asSlice(0, bytes).asReadOnly());
+    }
+
+    @Override
+    public void close() {
+        if (file != null) file.close();
+    }
+}
