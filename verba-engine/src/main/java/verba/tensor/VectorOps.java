@@ -121,21 +121,37 @@ final class VectorOps {
             return;
         }
         float[] row = scratch(in);
-        for (int o = from; o < to; o++) {
-            widenRow(w, o * rowBytes, row, in);
-            outputColumn(x, rows, row, 0, in, bias == null ? 0f : bias[o], y, o, out);
+        int block = rowBlock(in);
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            int r1 = Math.min(rows, r0 + block);
+            for (int o = from; o < to; o++) {
+                widenRow(w, o * rowBytes, row, in);
+                outputColumn(x, r0, r1, row, 0, in, bias == null ? 0f : bias[o], y, o, out);
+            }
         }
     }
 
     /** Output rows [from, to) of {@link Ops#linear(float[], int, float[], int, int, float[], float[])}. */
     static void linear(float[] x, int rows, float[] w, int out, int in, float[] bias, float[] y, int from, int to) {
-        for (int o = from; o < to; o++) outputColumn(x, rows, w, o * in, in, bias == null ? 0f : bias[o], y, o, out);
+        int block = rowBlock(in);
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            int r1 = Math.min(rows, r0 + block);
+            for (int o = from; o < to; o++) outputColumn(x, r0, r1, w, o * in, in, bias == null ? 0f : bias[o], y, o, out);
+        }
     }
 
-    /** {@code y[r, o] = x[r, :] . w[wo..wo+in) + b} for every row r, four rows per pass over w. */
-    private static void outputColumn(float[] x, int rows, float[] w, int wo, int in, float b, float[] y, int o, int out) {
-        int r = 0;
-        for (; r + 4 <= rows; r += 4) {
+    /**
+     * Activation rows per tile: the tile (~128 KB) stays in L2 while every output row of the range passes over
+     * it, instead of streaming all activations from memory once per output row (convolutions unfold to many rows).
+     */
+    private static int rowBlock(int in) {
+        return Math.max(4, ((128 << 10) / (4 * in)) & ~3);
+    }
+
+    /** {@code y[r, o] = x[r, :] . w[wo..wo+in) + b} for rows r in [r0, r1), four rows per pass over w. */
+    private static void outputColumn(float[] x, int r0, int r1, float[] w, int wo, int in, float b, float[] y, int o, int out) {
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
             int x0 = r * in, x1 = x0 + in, x2 = x1 + in, x3 = x2 + in;
             int bound = F.loopBound(in), i = 0;
             FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
@@ -160,7 +176,7 @@ final class VectorOps {
             y[(r + 2) * out + o] = s2 + b;
             y[(r + 3) * out + o] = s3 + b;
         }
-        for (; r < rows; r++) y[r * out + o] = dot(x, r * in, w, wo, in) + b;
+        for (; r < r1; r++) y[r * out + o] = dot(x, r * in, w, wo, in) + b;
     }
 
     /** {@code n} stored values at byte offset {@code wo} widened into {@code dst[0..n)}. */
