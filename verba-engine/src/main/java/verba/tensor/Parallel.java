@@ -48,7 +48,16 @@ public final class Parallel {
             return;
         }
         int grain = (n + THREADS - 1) / THREADS;
-        POOL.invoke(new Split(body, 0, n, grain));
+        try {
+            POOL.invoke(new Split(body, 0, n, grain));
+        } catch (RuntimeException | Error e) {
+            // ForkJoin rethrows a worker's exception as a copy of the same type wrapping it: give the original back
+            if (e.getCause() != null && e.getCause().getClass() == e.getClass()) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw (Error) e.getCause();
+            }
+            throw e;
+        }
     }
 
     private static final class Split extends RecursiveAction {
