@@ -51,12 +51,14 @@ public final class Parallel {
         try {
             POOL.invoke(new Split(body, 0, n, grain));
         } catch (RuntimeException | Error e) {
-            // ForkJoin rethrows a worker's exception as a copy of the same type wrapping it: give the original back
-            if (e.getCause() != null && e.getCause().getClass() == e.getClass()) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                throw (Error) e.getCause();
+            // ForkJoin rethrows a worker's exception as a copy of the same type wrapping it (once per thread it
+            // crossed): give the original back
+            Throwable original = e;
+            while (original.getCause() != null && original.getCause().getClass() == original.getClass()) {
+                original = original.getCause();
             }
-            throw e;
+            if (original instanceof RuntimeException r) throw r;
+            throw (Error) original;
         }
     }
 
