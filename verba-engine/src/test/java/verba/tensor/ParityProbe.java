@@ -51,6 +51,11 @@ public final class ParityProbe {
             out.put("silu/" + n, new float[][]{e1, e2});
             e1 = wide.clone();
             e2 = wide.clone();
+            Ops.gelu(e1, 5, n);
+            ScalarOps.gelu(e2, 5, n);
+            out.put("gelu/" + n, new float[][]{e1, e2});
+            e1 = wide.clone();
+            e2 = wide.clone();
             Ops.elu(e1, 5, n, 1f);
             ScalarOps.elu(e2, 5, n, 1f);
             out.put("elu/" + n, new float[][]{e1, e2});
