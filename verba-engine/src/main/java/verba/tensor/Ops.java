@@ -102,7 +102,8 @@ public final class Ops {
      * precision (fdlibm's approximation), so the result is the correctly rounded float of the exact GELU or next to it.
      */
     public static void gelu(float[] x, int from, int n) {
-        ScalarOps.gelu(x, from, n);
+        if (VECTOR) VectorOps.gelu(x, from, n);
+        else ScalarOps.gelu(x, from, n);
     }
 
     /** SiLU {@code x * sigmoid(x)} in place on {@code x[from, from + n)}. */

@@ -51,6 +51,11 @@ public final class ParityProbe {
             out.put("silu/" + n, new float[][]{e1, e2});
             e1 = wide.clone();
             e2 = wide.clone();
+            Ops.gelu(e1, 5, n);
+            ScalarOps.gelu(e2, 5, n);
+            out.put("gelu/" + n, new float[][]{e1, e2});
+            e1 = wide.clone();
+            e2 = wide.clone();
             Ops.elu(e1, 5, n, 1f);
             ScalarOps.elu(e2, 5, n, 1f);
             out.put("elu/" + n, new float[][]{e1, e2});
@@ -97,6 +102,24 @@ public final class ParityProbe {
         Ops.linear(x, 2, stored, null, l1);
         ScalarOps.linear(x, 2, stored, 384, 512, null, l2);
         out.put("linearParallel", new float[][]{l1, l2});
+        // more activation rows than one cache tile holds (rows of 96: tiles of 340), as an unfolded convolution
+        int rows = 1500, in = 96, outDim = 24;
+        x = gaussian(random, rows * in);
+        w = gaussian(random, outDim * in);
+        float[] bias = gaussian(random, outDim);
+        for (DType dtype : new DType[]{DType.F32, DType.BF16}) {
+            l1 = new float[rows * outDim];
+            l2 = new float[rows * outDim];
+            stored = store(dtype, w, outDim, in);
+            Ops.linear(x, rows, stored, bias, l1);
+            ScalarOps.linear(x, rows, stored, outDim, in, bias, l2);
+            out.put("linearTiled" + dtype, new float[][]{l1, l2});
+        }
+        l1 = new float[rows * outDim];
+        l2 = new float[rows * outDim];
+        Ops.linear(x, rows, w, outDim, in, bias, l1);
+        ScalarOps.linear(x, rows, w, outDim, in, bias, l2);
+        out.put("linearTiledHeap", new float[][]{l1, l2});
         return out;
     }
 

@@ -23,6 +23,10 @@ import verba.server.monica.MonicaApi;
 import verba.server.monica.ReferenceAudio;
 import verba.server.openai.OpenAiSpeechApi;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.EnumSet;
 import java.util.List;
@@ -132,7 +136,11 @@ public final class VerbaServer implements AutoCloseable {
                 String.join(", ", engines.stream().map(Engine::id).toList()));
         synthesizer = new Synthesizer(voices, slots);
         new KyutaiApi(synthesizer, keys, metrics, KyutaiSettings.DEFAULTS).register(app);
-        app.start(config.host(), config.port());
+        try {
+            app.start(config.host(), config.port());
+        } catch (Exception e) { // Javalin (Kotlin) also throws checked exceptions undeclared
+            throw new IllegalStateException(listenFailure(config.host(), config.port(), e), e);
+        }
         log.info("Listening on http://{}:{}", config.host(), port());
         if (!keys.enforced()) {
             log.warn("No API keys configured (authorized_ids): every client may synthesise. Set authorized_ids to require a key.");
@@ -165,6 +173,20 @@ public final class VerbaServer implements AutoCloseable {
         state.ready(new EngineState.Loaded(synthesizer, monica, cloning, device, unavailable));
         log.info("Server ready! Default voice {}, Monica voice {}, {} slots", synthesizer.voices().defaultVoice().id(),
                 monica.id(), config.batchSize());
+    }
+
+    /**
+     * Why the server could not listen, as a sentence. Jetty's own report of a busy port is hidden behind its failed
+     * graceful stop, so the port is probed once more.
+     */
+    private static String listenFailure(String host, int port, Exception e) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException bind) {
+            return "cannot listen on " + host + ":" + port + ": " + bind.getMessage()
+                    + (bind instanceof BindException ? " (is another server running there? choose another with --port)" : "");
+        }
+        return "cannot start the HTTP server on " + host + ":" + port + ": " + e.getMessage();
     }
 
     private static void logDevice() {

@@ -63,6 +63,17 @@ class CliTest {
     }
 
     @Test
+    void aBusyPortIsOneSentence() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run r = run("serve", "--host", "127.0.0.1", "--port", String.valueOf(busy.getLocalPort()),
+                    "--set", "engines=mary", "--set", "reference_audio=");
+            assertEquals(1, r.exit());
+            assertTrue(r.err().strip().startsWith("verba: cannot listen on 127.0.0.1:" + busy.getLocalPort() + ": "), r.err());
+            assertTrue(r.err().contains("choose another with --port"), r.err());
+        }
+    }
+
+    @Test
     void sayWritesAWav() throws Exception {
         Path out = dir.resolve("hello.wav");
         Run r = run("say", "Hello", "from", "verba.", "-o", out.toString(), "--set", "engines=mary");

@@ -62,10 +62,23 @@ class AuthAndStaticTest {
     }
 
     @Test
+    void kyutaiIsWiredInAndWantsAKey() throws Exception {
+        String body = "{\"text\": \"Hello.\"}";
+        assertEquals(401, server.postJson("/api/tts_streaming", body).statusCode());
+        HttpResponse<byte[]> ok = server.postJson("/api/tts_streaming", body, "kyutai-api-key", "secret1");
+        assertEquals(200, ok.statusCode());
+        assertEquals(24_000, TestServer.Wav.parse(ok.body()).rate());
+        assertEquals(200, server.get("/api/build_info").statusCode());
+    }
+
+    @Test
     void healthAndStaticFilesStayOpen() throws Exception {
         assertEquals(200, server.get("/health").statusCode());
         HttpResponse<byte[]> file = server.get("/hello.txt");
         assertEquals(200, file.statusCode());
         assertEquals("hello from static_dir", new String(file.body()));
+        HttpResponse<byte[]> page = server.get("/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
     }
 }

@@ -162,7 +162,7 @@ public final class HuggingFaceHub {
         try {
             meta = metadata(file);
         } catch (HubException e) {
-            if (e.reason() == HubException.Reason.NETWORK) {
+            if (e.reason() == HubException.Reason.NETWORK || e.reason() == HubException.Reason.PROTOCOL) {
                 Path cached = cached(repoDir, file);
                 if (cached != null) {
                     LOG.warn("{}; using the cached copy {}", e.getMessage(), cached);
@@ -233,9 +233,8 @@ public final class HuggingFaceHub {
             int status = response.statusCode();
             HttpHeaders h = response.headers();
             Optional<String> location = h.firstValue("Location");
-            if (status >= 300 && status < 400 && location.isPresent() && location.get().startsWith("/")
-                    && h.firstValue("X-Repo-Commit").isEmpty()) {
-                uri = uri.resolve(location.get());       // a renamed repository: ask again at its new name
+            if (status >= 300 && status < 400 && location.isPresent() && URI.create(location.get()).getHost() == null) {
+                uri = uri.resolve(location.get());       // the Hub's own redirects (a renamed repository, a cache route)
                 continue;
             }
             if (status >= 400) throw httpError(file, status, h);

@@ -94,6 +94,11 @@ class HuggingFaceHubTest {
                 }
                 lfsRedirect(ex, "sha-weights", weights.length);
             }
+            case "/kyutai/old-name/resolve/main/languages/english/model.safetensors" -> {
+                h.add("Location", "/kyutai/pocket-tts-without-voice-cloning/resolve/main/languages/english/model.safetensors");
+                ex.sendResponseHeaders(307, -1);
+                ex.close();
+            }
             case "/kyutai/pocket-tts-without-voice-cloning/resolve/main/broken.safetensors" ->
                     lfsRedirect(ex, "sha-broken", weights.length);
             case "/kyutai/pocket-tts-without-voice-cloning/resolve/main/short.safetensors" ->
@@ -178,6 +183,13 @@ class HuggingFaceHubTest {
         // pinned to the commit: straight from the snapshot
         assertEquals(file, hub(null, false).resolve(ref + "@" + COMMIT, DownloadProgress.NONE));
         assertEquals(before, hits.values().stream().mapToInt(AtomicInteger::get).sum());
+    }
+
+    @Test
+    void followsTheHubsRelativeRedirectsOfRenamedRepositories() throws IOException {
+        Path file = hub(null, false).resolve("hf://kyutai/old-name/languages/english/model.safetensors", DownloadProgress.NONE);
+        assertArrayEquals(weights, Files.readAllBytes(file));
+        assertEquals(repo("old-name").resolve("snapshots").resolve(COMMIT).resolve("languages/english/model.safetensors"), file);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package verba.server.monica;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -32,11 +33,13 @@ class ReferenceAudioTest {
     void capture() {
         logged.start();
         logger.addAppender(logged);
+        logger.setLevel(Level.INFO); // whatever level an earlier test left on the root logger
     }
 
     @AfterEach
     void release() {
         logger.detachAppender(logged);
+        logger.setLevel(null);
     }
 
     private List<String> messages() {
