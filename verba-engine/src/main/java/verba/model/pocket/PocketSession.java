@@ -4,7 +4,6 @@ import verba.audio.Pcm;
 import verba.engine.AudioSink;
 import verba.engine.EngineSession;
 
-import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,9 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * state, each latent decoded by a streaming Mimi decoder and sent to the sink as soon as it exists (one frame of
  * {@link PocketTts#frameSize} samples). End flushes what is left; a pause flushes too, then adds silence.
  *
- * <p>One worker thread per session does the generation; the model's weights are shared read-only, so sessions run
- * independently. Every sink call happens on the worker under a lock that {@link #cancel()} also takes: once cancel
- * returns the sink hears nothing more, and the worker stops at the next frame.
+ * <p>One worker thread per session runs the FlowLM, and a decoder thread beside it turns each latent into audio
+ * while the next one is sampled ({@link ChunkPipeline}); the model's weights are shared read-only, so sessions run
+ * independently. Every sink call happens under a lock that {@link #cancel()} also takes: once cancel returns the
+ * sink hears nothing more, and generation stops at the next frame.
  *
  * <p>Word timestamps are an <b>estimate</b>: when a chunk's EOS fires its words are spread over the chunk's audio
  * so far in proportion to their letters and digits, on the session's output timeline.
@@ -60,8 +60,8 @@ final class PocketSession implements EngineSession {
     private volatile boolean cancelled;
     /** Guarded by gatherer. */
     private boolean ended;
-    /** Samples delivered so far (worker only). */
-    private long position;
+    /** Samples of the frames generated so far (worker only; silences included): the output timeline. */
+    private long generated;
 
     PocketSession(PocketTts tts, PocketEngine.VoiceHandle voice, FlowLm.Sampling sampling, NoiseSource noise,
                   AudioSink sink) {
@@ -132,7 +132,10 @@ final class PocketSession implements EngineSession {
             while (true) {
                 switch (jobs.take()) {
                     case Speak speak -> speak(speak.text());
-                    case Silence silence -> deliver(new float[silence.samples()]);
+                    case Silence silence -> {
+                        deliver(new float[silence.samples()]);
+                        generated += silence.samples();
+                    }
                     case End end -> {
                         synchronized (sinkLock) {
                             if (!stopped) {
@@ -158,18 +161,19 @@ final class PocketSession implements EngineSession {
 
     private void speak(String text) throws Exception {
         VoiceState state = voice.state();
-        List<PocketText.Chunk> chunks = tts.text().chunks(text, OptionalInt.empty());
-        for (PocketText.Chunk chunk : chunks) {
-            long start = position;
+        int frameSize = tts.frameSize();
+        for (PocketText.Chunk chunk : tts.text().chunks(text, OptionalInt.empty())) {
+            long start = generated;
             boolean[] wordsSent = {false};
-            tts.generateChunk(state, chunk, sampling, noise, new PocketTts.Listener() {
+            tts.generateChunkPipelined(state, chunk, sampling, noise, new PocketTts.Listener() {
                 @Override
                 public void onStep(LatentGenerator.Frame frame) {
                     if (cancelled) throw new Cancelled();
                     if (frame.eos() && !wordsSent[0]) {
-                        sendWords(chunk.text(), start, position);
+                        sendWords(chunk.text(), start, start + (long) (frame.step() + 1) * frameSize);
                         wordsSent[0] = true;
                     }
+                    if (frame.emitted()) generated += frameSize;
                 }
 
                 @Override
@@ -177,7 +181,7 @@ final class PocketSession implements EngineSession {
                     deliver(pcm);
                 }
             });
-            if (!wordsSent[0]) sendWords(chunk.text(), start, position);
+            if (!wordsSent[0]) sendWords(chunk.text(), start, generated);
         }
     }
 
@@ -185,7 +189,6 @@ final class PocketSession implements EngineSession {
         synchronized (sinkLock) {
             if (stopped) throw new Cancelled();
             sink.audio(pcm);
-            position += pcm.length;
         }
     }
 

@@ -199,6 +199,17 @@ public final class PocketTts implements AutoCloseable {
         });
     }
 
+    /**
+     * As {@link #generateChunk}, with the Mimi decode of each frame on a second thread, overlapping the next FlowLM
+     * step ({@link ChunkPipeline}): {@link Listener#onAudio} is called on that thread.
+     */
+    public LatentGenerator.Result generateChunkPipelined(VoiceState voice, PocketText.Chunk chunk,
+                                                         FlowLm.Sampling sampling, NoiseSource noise,
+                                                         Listener listener) {
+        return ChunkPipeline.run(generator, decoder, voice, chunk.tokens(), chunk.framesAfterEos(), sampling, noise,
+                listener);
+    }
+
     @Override
     public void close() {
         weights.close();
