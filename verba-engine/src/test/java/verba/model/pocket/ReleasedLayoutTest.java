@@ -30,7 +30,7 @@ class ReleasedLayoutTest {
     static final Path MANIFESTS = Path.of(System.getProperty("verba.shared"), "fixtures", "pocket-tts",
             "real_config_manifests.json");
 
-    private static Map<String, StateDict.TensorSpec> specs(JsonNode keys) {
+    static Map<String, StateDict.TensorSpec> specs(JsonNode keys) {
         Map<String, StateDict.TensorSpec> specs = new LinkedHashMap<>();
         keys.fields().forEachRemaining(e -> {
             JsonNode shapeNode = e.getValue().get(0);
