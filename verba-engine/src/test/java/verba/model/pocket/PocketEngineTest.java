@@ -105,9 +105,30 @@ class PocketEngineTest {
         float[] a = speak(engine, "pocket/voice", 7L);
         float[] b = speak(engine, "pocket/voice", 7L);
         // Equal up to float rounding: the kernels' parallel sums may split differently from run to run.
-        assertEquals(a.length, b.length);
-        for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-4, "sample " + i);
+        assertClose(a, b);
         assertEquals(0, a.length % FRAME);
+    }
+
+    @Test
+    void concurrentSessionsAreIndependent() throws Exception {
+        float[] alone1 = speak(engine, "pocket/voice", 11L);
+        float[] alone2 = speak(engine, "pocket/voice-from-16k-prompt", 12L);
+        RecordingSink sink1 = new RecordingSink(), sink2 = new RecordingSink();
+        EngineSession s1 = engine.open(engine.defaultVoice(), new SynthesisOptions(1, 0.7, 11L), sink1);
+        EngineSession s2 = engine.open(engine.voices().stream().filter(v -> v.id().equals("pocket/voice-from-16k-prompt"))
+                .findFirst().orElseThrow(), new SynthesisOptions(1, 0.7, 12L), sink2);
+        s1.text("Hello there. How are you?");
+        s2.text("Hello there. How are you?");
+        s1.end();
+        s2.end();
+        assertTrue(sink1.awaitDone(120) && sink2.awaitDone(120));
+        assertClose(alone1, sink1.audio());
+        assertClose(alone2, sink2.audio());
+    }
+
+    private static void assertClose(float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) assertEquals(expected[i], actual[i], 1e-4, "sample " + i);
     }
 
     @Test
