@@ -106,7 +106,7 @@ public final class VerbaServer implements AutoCloseable {
         metrics.register(app);
         new MonicaApi(state, metrics, config.maxTextLength()).register(app);
         new OpenAiSpeechApi(state, metrics).register(app);
-        new VoiceUploadApi(state).register(app);
+        new VoiceUploadApi(state, config.referenceDurationS()).register(app);
     }
 
     public EngineState state() {

@@ -15,22 +15,27 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /v1/voices}: clones a voice from an uploaded WAV recording and answers {@code 201 {"id": ...}} with the
  * id of the new voice, which every API then accepts. The WAV is the raw body ({@code Content-Type: audio/wav}) or the
  * multipart field {@code file}; the optional name comes from the query or the multipart field {@code name} (else one
- * is made up). The first engine that can clone does it (Pocket TTS); the first 30 seconds are used.
+ * is made up). The first engine that can clone does it (Pocket TTS), from the first {@code reference_duration_s}
+ * (and at most the first 30) seconds. The answer also names the engine and language; the web page's clone box uses
+ * it.
  *
- * <p>Errors: 400 no WAV, or a bad name or too short a recording; 413 a body over {@code max_request_bytes}; 422 a
- * body that is not a readable WAV; 503 not loaded yet, no engine can clone (the message says why), or a clone is
- * already running for longer than the wait.
+ * <p>Errors: 400 no WAV, a bad name, or a recording under one second; 413 a body over {@code max_request_bytes};
+ * 422 a body that is not a readable WAV; 503 not loaded yet, no engine can clone (the message says why), or another
+ * clone still running after the wait.
  */
 public final class VoiceUploadApi {
 
@@ -38,11 +43,16 @@ public final class VoiceUploadApi {
     /** Cloning is heavy (the Mimi encoder over the whole prompt): one at a time, others wait this long. */
     private static final long WAIT_S = 30;
 
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,63}");
+
     private final EngineState state;
+    private final double cropSeconds;
     private final Semaphore cloning = new Semaphore(1, true);
 
-    public VoiceUploadApi(EngineState state) {
+    /** @param cropSeconds how much of an upload is used ({@code reference_duration_s}) */
+    public VoiceUploadApi(EngineState state, double cropSeconds) {
         this.state = state;
+        this.cropSeconds = cropSeconds;
     }
 
     public void register(Javalin app) {
@@ -59,15 +69,22 @@ public final class VoiceUploadApi {
         } catch (AudioFormatException e) {
             throw new HttpError(422, "the upload is not a WAV file verba can read: " + e.getMessage(), "file");
         }
-        Optional<Engine> cloner = loaded.synthesizer().voices().engines().stream().filter(Engine::canClone).findFirst();
-        if (cloner.isEmpty()) throw new HttpError(503, "no engine can clone voices here: " + whyNoCloning(loaded));
+        if (audio.durationSeconds() < 1) {
+            throw new HttpError(400, "the recording is too short to clone: at least one second is needed", "file");
+        }
+        List<Engine> engines = loaded.synthesizer().voices().engines();
+        Optional<Engine> cloner = engines.stream().filter(Engine::canClone).findFirst();
+        if (cloner.isEmpty()) {
+            throw new HttpError(503, "no loaded engine can clone voices (engines: "
+                    + String.join(", ", engines.stream().map(Engine::id).toList()) + "): " + whyNoCloning(loaded));
+        }
         if (!cloning.tryAcquire(WAIT_S, TimeUnit.SECONDS)) {
             throw new HttpError(503, "another voice is being cloned, retry in a few seconds");
         }
         Voice voice;
         long start = System.nanoTime();
         try {
-            voice = cloner.get().cloneVoice(name, audio.to24k().samples());
+            voice = cloner.get().cloneVoice(name, audio.cropSeconds(cropSeconds).to24k().samples());
         } catch (IllegalArgumentException e) {
             throw new HttpError(400, e.getMessage(), "name");
         } catch (UnsupportedOperationException e) {
@@ -81,7 +98,11 @@ public final class VoiceUploadApi {
         log.info("POST /v1/voices: {} from {} s of audio in {} s", voice.id(),
                 String.format(Locale.ROOT, "%.1f", audio.durationSeconds()),
                 String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
-        ctx.status(201).json(Map.of("id", voice.id()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", voice.id());
+        body.put("engine", voice.engine());
+        body.put("language", voice.language());
+        ctx.status(201).json(body);
     }
 
     /** The WAV bytes: the multipart field {@code file}, or the raw body of an {@code audio/*} request. */
@@ -113,7 +134,12 @@ public final class VoiceUploadApi {
         if (name == null || name.isBlank()) {
             return "voice-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         }
-        return name.strip();
+        name = name.strip();
+        if (!NAME.matcher(name).matches()) {
+            throw new HttpError(400, "name must be 1 to 64 letters, digits, '.', '-' or '_' (not starting with '.')",
+                    "name");
+        }
+        return name;
     }
 
     private static String whyNoCloning(EngineState.Loaded loaded) {
@@ -124,6 +150,6 @@ public final class VoiceUploadApi {
         }
         String pocket = loaded.unavailable().get("pocket");
         if (pocket != null) return "Pocket TTS is not loaded (" + pocket + ")";
-        return "only Pocket TTS clones voices; add \"pocket\" to engines";
+        return "only Pocket TTS clones voices: add \"pocket\" to engines";
     }
 }

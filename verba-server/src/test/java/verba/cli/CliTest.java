@@ -1,9 +1,11 @@
 package verba.cli;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import verba.server.TestServer;
+import verba.server.config.LogLevel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,6 +25,12 @@ class CliTest {
     Path dir;
 
     private record Run(int exit, String out, String err) {
+    }
+
+    /** say and voices quieten the root logger of this JVM; later test classes expect the default level. */
+    @AfterEach
+    void restoreLogLevel() {
+        LogLevel.apply("info");
     }
 
     private static Run run(String... args) {

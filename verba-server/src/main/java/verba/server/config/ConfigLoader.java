@@ -92,7 +92,7 @@ public final class ConfigLoader {
     /** The effective config, the origin of each value, and warnings to log (unknown keys). */
     public record Result(ServerConfig config, Map<Setting, Sourced> values, List<String> warnings) {
 
-        /** The effective settings as TOML that {@code --config} accepts back, each line saying where it came from. */
+        /** The effective settings as TOML lines, each saying where it came from (API keys masked). */
         public String describe() {
             StringBuilder out = new StringBuilder("# effective verba configuration (flag > env > file > default)\n");
             for (Setting s : Setting.values()) {

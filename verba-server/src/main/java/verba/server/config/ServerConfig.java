@@ -52,9 +52,4 @@ public record ServerConfig(
         authorizedIds = Set.copyOf(authorizedIds);
         engines = List.copyOf(engines);
     }
-
-    /** The settings with nothing configured: what {@code ./verba serve} uses on a fresh install. */
-    public static ServerConfig defaults() {
-        return ConfigLoader.load(null, java.util.Map.of(), java.util.Map.of()).config();
-    }
 }
