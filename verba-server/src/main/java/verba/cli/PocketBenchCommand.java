@@ -57,6 +57,9 @@ final class PocketBenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "compute threads (default: 2)")
     int threads;
 
+    @Option(names = "--bf16", description = "keep the FlowLM backbone weights as bfloat16 (pocket_precision)")
+    boolean bf16;
+
     @Option(names = "--frames", defaultValue = "155", paramLabel = "N",
             description = "most frames to generate, 80 ms each (default: ${DEFAULT-VALUE}, 12.4 s as the reference's)")
     int maxFrames;
@@ -90,12 +93,14 @@ final class PocketBenchCommand implements Callable<Integer> {
 
         long t0 = System.nanoTime();
         PocketWeights weights = PocketWeights.random(1);
+        if (bf16) weights.narrowBackboneToBf16();
         FlowLm lm = new FlowLm(weights, cfg);
         MimiDecoder decoder = new MimiDecoder(weights, cfg.mimi());
         long params = 0;
         for (String key : weights.layout().keys()) params += count(weights.layout().shape(key));
-        out.printf(Locale.ROOT, "Pocket TTS %s, random weights: %.1f M parameters without the Mimi encoder, built in "
-                + "%.1f s; %d compute threads (%d processors)%n", release.name(), params / 1e6,
+        out.printf(Locale.ROOT, "Pocket TTS %s, random weights%s: %.1f M parameters without the Mimi encoder, built in "
+                + "%.1f s; %d compute threads (%d processors)%n", release.name(),
+                bf16 ? " (FlowLM backbone in bfloat16)" : "", params / 1e6,
                 (System.nanoTime() - t0) / 1e9, Parallel.threads(), Runtime.getRuntime().availableProcessors());
 
         SplittableRandom random = new SplittableRandom(7);

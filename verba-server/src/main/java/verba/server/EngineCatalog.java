@@ -109,7 +109,8 @@ public final class EngineCatalog {
         env.put("HF_HOME", config.hfHome().toString());
         HuggingFaceHub hub = HuggingFaceHub.fromEnvironment(env);
         log.info("Loading Pocket TTS {} (Hugging Face cache {})", config.pocketModel(), hub.cacheDirectory());
-        return PocketEngine.open(config.pocketModel(), null, config.pocketVoicesDir(), hub, progressLog());
+        return PocketEngine.open(config.pocketModel(), null, config.pocketVoicesDir(), hub, progressLog(),
+                config.pocketBf16());
     }
 
     /** Logs a download every tenth of the way (and when the size is unknown, every 50 MB). */

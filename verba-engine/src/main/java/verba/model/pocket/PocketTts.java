@@ -87,8 +87,19 @@ public final class PocketTts implements AutoCloseable {
      */
     public static PocketTts load(PocketConfig config, Path checkpoint, Path tokenizer, boolean voiceCloning)
             throws IOException {
+        return load(config, checkpoint, tokenizer, voiceCloning, false);
+    }
+
+    /**
+     * As {@link #load(PocketConfig, Path, Path, boolean)}; with {@code bf16Backbone} the FlowLM backbone's matrices
+     * are kept as bfloat16 ({@link PocketWeights#narrowBackboneToBf16}): faster generation, results no longer equal
+     * to the reference's to float32 precision.
+     */
+    public static PocketTts load(PocketConfig config, Path checkpoint, Path tokenizer, boolean voiceCloning,
+                                 boolean bf16Backbone) throws IOException {
         SentencePiece sp = SentencePiece.load(tokenizer);
         PocketWeights weights = PocketWeights.open(checkpoint);
+        if (bf16Backbone) weights.narrowBackboneToBf16();
         try {
             return new PocketTts(config, weights, sp, voiceCloning);
         } catch (IOException | RuntimeException e) {

@@ -56,6 +56,7 @@ public final class ConfigLoader {
         HF_HOME("hf_home", "~/.cache/huggingface", "HF_HOME"),
         POCKET_MODEL("pocket_model", "english"),
         POCKET_VOICES_DIR("pocket_voices_dir", "voices/pocket"),
+        POCKET_PRECISION("pocket_precision", "float32"),
         THREADS("threads", "0");
 
         public final String key;
@@ -210,6 +211,7 @@ public final class ConfigLoader {
                 path(nonEmpty(v, Setting.HF_HOME)),
                 nonEmpty(v, Setting.POCKET_MODEL),
                 path(nonEmpty(v, Setting.POCKET_VOICES_DIR)),
+                pocketBf16(v),
                 intIn(v, Setting.THREADS, 0, 4096));
     }
 
@@ -238,6 +240,14 @@ public final class ConfigLoader {
             // reported below
         }
         throw bad(v, s, "must be a number of seconds above 0");
+    }
+
+    private static boolean pocketBf16(Map<Setting, Sourced> v) {
+        return switch (v.get(Setting.POCKET_PRECISION).value().trim().toLowerCase(Locale.ROOT)) {
+            case "float32" -> false;
+            case "bfloat16" -> true;
+            default -> throw bad(v, Setting.POCKET_PRECISION, "must be float32 or bfloat16");
+        };
     }
 
     private static String logLevel(Map<Setting, Sourced> v) {

@@ -26,6 +26,7 @@ import java.util.Set;
  * @param pocketModel        the Pocket TTS model: a released config name ({@code english}, {@code french_24l}, ...)
  *                           or a folder with {@code config.yaml}
  * @param pocketVoicesDir    where voices cloned with Pocket TTS are kept (and found again at start)
+ * @param pocketBf16         whether Pocket's FlowLM backbone weights are kept as bfloat16 ({@code pocket_precision})
  * @param threads            compute threads of the neural engines; 0 = one per processor
  */
 public record ServerConfig(
@@ -46,6 +47,7 @@ public record ServerConfig(
         Path hfHome,
         String pocketModel,
         Path pocketVoicesDir,
+        boolean pocketBf16,
         int threads) {
 
     public ServerConfig {
