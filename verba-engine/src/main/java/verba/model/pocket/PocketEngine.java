@@ -9,7 +9,6 @@ import verba.engine.EngineSession;
 import verba.engine.SynthesisOptions;
 import verba.engine.Voice;
 import verba.model.hub.DownloadProgress;
-import verba.model.hub.HubException;
 import verba.model.hub.HuggingFaceHub;
 
 import java.io.IOException;
@@ -125,7 +124,11 @@ public final class PocketEngine implements Engine {
                                            DownloadProgress progress, boolean bf16Backbone) throws IOException {
         Map<String, VoiceLoader> predefined = new LinkedHashMap<>();
         PocketConfig config = release.config();
-        for (String name : PocketRelease.VOICES) {
+        // The release's default voice first: a server whose first engine is this one speaks with it by default.
+        List<String> names = new ArrayList<>(PocketRelease.VOICES);
+        names.remove(release.defaultVoice());
+        names.addFirst(release.defaultVoice());
+        for (String name : names) {
             predefined.put(name, () -> VoiceState.read(hub.resolve(release.voiceReference(name), progress),
                     config.flowTransformerSpec()));
         }
@@ -232,10 +235,6 @@ public final class PocketEngine implements Engine {
     @Override
     public String id() {
         return ID;
-    }
-
-    public PocketTts model() {
-        return tts;
     }
 
     /** The release's default voice (or the first), or null when the engine has no voice at all. */
