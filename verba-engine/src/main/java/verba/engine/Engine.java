@@ -10,6 +10,14 @@ public interface Engine extends AutoCloseable {
     /** Short stable id, e.g. {@code mary}, {@code espeak}, {@code pocket}. */
     String id();
 
+    /**
+     * What produced the audio, for caches keyed on it: changes whenever the same text and voice could sound
+     * different (another model, release or precision). The id by default.
+     */
+    default String version() {
+        return id();
+    }
+
     /** Where synthesis runs: {@code cpu} or {@code cuda}. */
     default String device() {
         return "cpu";

@@ -90,6 +90,13 @@ public final class MaryEngine implements Engine {
         return ID;
     }
 
+    /** The MaryTTS release (its runtime jar's version) and the voice. */
+    @Override
+    public String version() {
+        String release = LocalMaryInterface.class.getPackage().getImplementationVersion();
+        return ID + "/" + (release == null ? "5.2.1" : release) + "/" + MARY_VOICE;
+    }
+
     @Override
     public List<Voice> voices() {
         return List.of(VOICE);

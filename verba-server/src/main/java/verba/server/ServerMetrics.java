@@ -3,12 +3,14 @@ package verba.server;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import verba.engine.SlotScheduler;
+import verba.server.cache.AudioCache;
 
 import java.time.Duration;
 
@@ -36,6 +38,14 @@ public final class ServerMetrics {
         framesPerConnection = DistributionSummary.builder("py_model_connection_num_steps").tags(MOSHI)
                 .description("80 ms audio frames sent per Kyutai connection")
                 .serviceLevelObjectives(2, 25, 62.5, 125, 250, 500, 750).register(registry);
+    }
+
+    /** Hits and misses of the output cache ({@code verba_cache_hits_total}, {@code verba_cache_misses_total}). */
+    public void registerCache(AudioCache cache) {
+        FunctionCounter.builder("verba_cache_hits", cache, AudioCache::hits)
+                .description("Requests answered from the output cache").register(registry);
+        FunctionCounter.builder("verba_cache_misses", cache, AudioCache::misses)
+                .description("Cacheable requests that had to be synthesised").register(registry);
     }
 
     public PrometheusMeterRegistry registry() {

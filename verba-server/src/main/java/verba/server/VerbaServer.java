@@ -16,6 +16,8 @@ import verba.engine.SynthesisOptions;
 import verba.engine.Synthesizer;
 import verba.engine.Voice;
 import verba.engine.VoiceRegistry;
+import verba.server.cache.AudioCache;
+import verba.server.cache.ResponseCache;
 import verba.server.config.ServerConfig;
 import verba.server.kyutai.KyutaiApi;
 import verba.server.kyutai.KyutaiSettings;
@@ -104,8 +106,14 @@ public final class VerbaServer implements AutoCloseable {
             if (ctx.result() == null) ErrorResponses.send(ctx, 404, "not found: " + ctx.path(), null);
         });
         metrics.register(app);
-        new MonicaApi(state, metrics, config.maxTextLength()).register(app);
-        new OpenAiSpeechApi(state, metrics).register(app);
+        ServerConfig.Cache c = config.cache();
+        ResponseCache cache = new ResponseCache(c.enabled() ? new AudioCache(c.memoryBytes(), c.directory(), c.diskBytes()) : null);
+        if (cache.enabled()) metrics.registerCache(cache.store());
+        // Readiness for orchestrators (Kubernetes): true once the engines are loaded and warmed up.
+        app.get("/ready", ctx -> ctx.status(state.isReady() ? 200 : 503).json(Map.of("ready", state.isReady())));
+        new MonicaApi(state, metrics, config.maxTextLength(), cache).register(app);
+        new OpenAiSpeechApi(state, metrics, cache).register(app);
+        new CacheWarmApi(state, cache, config.maxTextLength()).register(app);
         new VoiceUploadApi(state, config.referenceDurationS()).register(app);
     }
 

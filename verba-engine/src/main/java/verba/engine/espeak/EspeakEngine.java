@@ -54,9 +54,12 @@ public final class EspeakEngine implements Engine {
     }
 
     private final Map<String, EspeakVoice> voices;
+    /** The first line of {@code espeak-ng --version}: its release and data folder. */
+    private final String release;
 
-    private EspeakEngine(Map<String, EspeakVoice> voices) {
+    private EspeakEngine(Map<String, EspeakVoice> voices, String release) {
         this.voices = voices;
+        this.release = release;
     }
 
     /** Whether {@code espeak-ng} is on the PATH and runs. */
@@ -88,7 +91,14 @@ public final class EspeakEngine implements Engine {
         }
         Map<String, EspeakVoice> voices = parseVoices(new String(listing.stdout(), StandardCharsets.UTF_8));
         if (voices.isEmpty()) throw new IOException(BINARY + " --voices listed no voice");
-        return new EspeakEngine(voices);
+        String release;
+        try {
+            release = new String(run(List.of(BINARY, "--version"), null).stdout(), StandardCharsets.UTF_8).strip().lines()
+                    .findFirst().orElse("unknown");
+        } catch (SynthesisException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return new EspeakEngine(voices, release);
     }
 
     /**
@@ -113,6 +123,11 @@ public final class EspeakEngine implements Engine {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public String version() {
+        return ID + "/" + release;
     }
 
     @Override

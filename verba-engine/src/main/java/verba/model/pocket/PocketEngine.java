@@ -64,6 +64,8 @@ public final class PocketEngine implements Engine {
     }
 
     private final String model;
+    /** Model, checkpoint and precision: what decides the audio besides text and voice. */
+    private final String version;
     private final PocketTts tts;
     private final String language;
     private final String cloningUnavailable;
@@ -72,9 +74,10 @@ public final class PocketEngine implements Engine {
     /** Guarded by itself; predefined voices first, then cloned ones. */
     private final Map<String, VoiceHandle> voices = new LinkedHashMap<>();
 
-    private PocketEngine(String model, PocketTts tts, String language, String cloningUnavailable, VoiceStore store,
-                         Map<String, VoiceLoader> predefined, String defaultVoice) throws IOException {
+    private PocketEngine(String model, String version, PocketTts tts, String language, String cloningUnavailable,
+                         VoiceStore store, Map<String, VoiceLoader> predefined, String defaultVoice) throws IOException {
         this.model = model;
+        this.version = version;
         this.tts = tts;
         this.language = language;
         this.cloningUnavailable = cloningUnavailable;
@@ -196,7 +199,9 @@ public final class PocketEngine implements Engine {
         if (!Files.isRegularFile(tokenizer)) throw new IOException(name + ": the tokenizer " + tokenizer + " does not exist");
         PocketTts tts = PocketTts.load(config, checkpoint, tokenizer, cloningUnavailable == null, bf16Backbone);
         try {
-            PocketEngine engine = new PocketEngine(name, tts, language, cloningUnavailable,
+            String version = ID + "/" + name + "/" + checkpoint.getFileName() + "/" + Files.size(checkpoint)
+                    + (bf16Backbone ? "/bf16" : "/float32");
+            PocketEngine engine = new PocketEngine(name, version, tts, language, cloningUnavailable,
                     voiceStore == null ? null : new VoiceStore(voiceStore), predefined, defaultVoice);
             LOG.info("Pocket TTS {} loaded: {} voices, voice cloning {}", name, engine.voices().size(),
                     cloningUnavailable == null ? "available" : "unavailable");
@@ -235,6 +240,11 @@ public final class PocketEngine implements Engine {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public String version() {
+        return version;
     }
 
     /** The release's default voice (or the first), or null when the engine has no voice at all. */

@@ -57,7 +57,11 @@ public final class ConfigLoader {
         POCKET_MODEL("pocket_model", "english"),
         POCKET_VOICES_DIR("pocket_voices_dir", "voices/pocket"),
         POCKET_PRECISION("pocket_precision", "float32"),
-        THREADS("threads", "0");
+        THREADS("threads", "0"),
+        CACHE_ENABLED("cache_enabled", "true"),
+        CACHE_MEMORY_BYTES("cache_memory_bytes", String.valueOf(64L << 20)),
+        CACHE_DIR("cache_dir", ""),
+        CACHE_DISK_BYTES("cache_disk_bytes", String.valueOf(1L << 30));
 
         public final String key;
         public final String defaultValue;
@@ -212,7 +216,9 @@ public final class ConfigLoader {
                 nonEmpty(v, Setting.POCKET_MODEL),
                 path(nonEmpty(v, Setting.POCKET_VOICES_DIR)),
                 pocketBf16(v),
-                intIn(v, Setting.THREADS, 0, 4096));
+                intIn(v, Setting.THREADS, 0, 4096),
+                new ServerConfig.Cache(bool(v, Setting.CACHE_ENABLED), bytes(v, Setting.CACHE_MEMORY_BYTES),
+                        optionalPath(v.get(Setting.CACHE_DIR).value()), bytes(v, Setting.CACHE_DISK_BYTES)));
     }
 
     private static String nonEmpty(Map<Setting, Sourced> v, Setting s) {
@@ -230,6 +236,24 @@ public final class ConfigLoader {
             // reported below with the accepted range
         }
         throw bad(v, s, "must be a whole number from " + min + " to " + max);
+    }
+
+    private static long bytes(Map<Setting, Sourced> v, Setting s) {
+        try {
+            long n = Long.parseLong(v.get(s).value().trim());
+            if (n >= 0) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw bad(v, s, "must be a whole number of bytes, 0 or more");
+    }
+
+    private static boolean bool(Map<Setting, Sourced> v, Setting s) {
+        return switch (v.get(s).value().trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw bad(v, s, "must be true or false");
+        };
     }
 
     private static double positiveDouble(Map<Setting, Sourced> v, Setting s) {
@@ -287,7 +311,9 @@ public final class ConfigLoader {
 
     private static String tomlValue(Setting s, String value) {
         return switch (s) {
-            case PORT, BATCH_SIZE, MAX_TEXT_LENGTH, MAX_REQUEST_BYTES, REFERENCE_DURATION_S, THREADS -> value.trim();
+            case PORT, BATCH_SIZE, MAX_TEXT_LENGTH, MAX_REQUEST_BYTES, REFERENCE_DURATION_S, THREADS, CACHE_MEMORY_BYTES,
+                 CACHE_DISK_BYTES -> value.trim();
+            case CACHE_ENABLED -> value.trim().toLowerCase(Locale.ROOT);
             case AUTHORIZED_IDS -> "[" + String.join(", ", list(value).stream().map(ConfigLoader::masked).toList()) + "]";
             case ENGINES -> "[" + String.join(", ", list(value).stream().map(ConfigLoader::quoted).toList()) + "]";
             default -> quoted(value);

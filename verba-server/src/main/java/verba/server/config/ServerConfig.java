@@ -28,6 +28,7 @@ import java.util.Set;
  * @param pocketVoicesDir    where voices cloned with Pocket TTS are kept (and found again at start)
  * @param pocketBf16         whether Pocket's FlowLM backbone weights are kept as bfloat16 ({@code pocket_precision})
  * @param threads            compute threads of the neural engines; 0 = one per processor
+ * @param cache              the output cache of whole HTTP responses
  */
 public record ServerConfig(
         String host,
@@ -48,7 +49,17 @@ public record ServerConfig(
         String pocketModel,
         Path pocketVoicesDir,
         boolean pocketBf16,
-        int threads) {
+        int threads,
+        Cache cache) {
+
+    /**
+     * @param enabled     whether finished audio of {@code /blabla} and {@code /v1/audio/speech} is cached
+     * @param memoryBytes bytes of audio kept in memory
+     * @param directory   disk tier that survives restarts; null = memory only
+     * @param diskBytes   bytes kept in {@code directory}
+     */
+    public record Cache(boolean enabled, long memoryBytes, Path directory, long diskBytes) {
+    }
 
     public ServerConfig {
         authorizedIds = Set.copyOf(authorizedIds);

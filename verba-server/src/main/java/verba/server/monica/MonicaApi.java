@@ -16,6 +16,7 @@ import verba.engine.SynthesisOptions;
 import verba.server.EngineState;
 import verba.server.HttpError;
 import verba.server.ServerMetrics;
+import verba.server.cache.ResponseCache;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -37,12 +38,17 @@ public final class MonicaApi {
     private final EngineState state;
     private final ServerMetrics metrics;
     private final int maxTextLength;
+    private final ResponseCache cache;
 
-    public MonicaApi(EngineState state, ServerMetrics metrics, int maxTextLength) {
+    public MonicaApi(EngineState state, ServerMetrics metrics, int maxTextLength, ResponseCache cache) {
         this.state = state;
         this.metrics = metrics;
         this.maxTextLength = maxTextLength;
+        this.cache = cache;
     }
+
+    /** The format part of the cache key of {@code /blabla}'s answer: a whole WAV file with its sizes. */
+    public static final String FORMAT = "wav";
 
     public void register(Javalin app) {
         app.get("/health", this::health);
@@ -69,6 +75,9 @@ public final class MonicaApi {
             throw new HttpError(400, "text is too long: " + length + " characters, at most " + maxTextLength);
         }
         EngineState.Loaded loaded = state.require();
+        String key = ResponseCache.key(text, loaded.monicaVoice(), loaded.synthesizer().voices(),
+                SynthesisOptions.DEFAULT.speed(), FORMAT);
+        if (cache.answer(ctx, key, "audio/wav")) return;
         metrics.connected();
         long start = System.nanoTime();
         float[] pcm;
@@ -84,6 +93,7 @@ public final class MonicaApi {
         double seconds = (System.nanoTime() - start) / 1e9;
         metrics.recordSynthesis("monica", loaded.monicaVoice().engine(), pcm.length / (double) Pcm.SAMPLE_RATE, seconds, Double.NaN);
         byte[] wav = WavWriter.wav16(pcm, Pcm.SAMPLE_RATE);
+        cache.store(key, wav);
         // Written directly, with its length: a WAV file is sent whole and never re-compressed.
         HttpServletResponse res = ctx.res();
         res.setStatus(200);

@@ -17,7 +17,9 @@ import verba.engine.VoiceRegistry;
 import verba.server.EngineState;
 import verba.server.HttpError;
 import verba.server.ServerMetrics;
+import verba.server.cache.ResponseCache;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,10 +56,17 @@ public final class OpenAiSpeechApi {
 
     private final EngineState state;
     private final ServerMetrics metrics;
+    private final ResponseCache cache;
 
-    public OpenAiSpeechApi(EngineState state, ServerMetrics metrics) {
+    public OpenAiSpeechApi(EngineState state, ServerMetrics metrics, ResponseCache cache) {
         this.state = state;
         this.metrics = metrics;
+        this.cache = cache;
+    }
+
+    /** The format part of the cache key of a {@code stream_format: audio} answer in {@code format}. */
+    public static String cacheFormat(SpeechFormat format) {
+        return "speech/" + format.name;
     }
 
     public void register(Javalin app) {
@@ -73,6 +82,10 @@ public final class OpenAiSpeechApi {
     private void speech(Context ctx) throws Exception {
         EngineState.Loaded loaded = state.require();
         SpeechRequest request = parse(ctx.bodyAsBytes(), loaded.synthesizer().voices());
+        // Whole audio answers are cached once complete; SSE streams are not.
+        String key = request.sse() || !cache.enabled() ? null : ResponseCache.key(request.input(), request.voice(),
+                loaded.synthesizer().voices(), request.speed(), cacheFormat(request.format()));
+        if (key != null && cache.answer(ctx, key, request.format().contentType)) return;
         metrics.connected();
         AudioQueue queue = new AudioQueue();
         long begin = System.nanoTime();
@@ -86,12 +99,12 @@ public final class OpenAiSpeechApi {
         try (session) {
             session.text(request.input());
             session.end();
-            respond(ctx, request, queue, begin);
+            respond(ctx, request, queue, begin, key);
         }
     }
 
     /** Streams the response; an engine failure before the first byte is a 500, after it the stream is cut short. */
-    private void respond(Context ctx, SpeechRequest request, AudioQueue queue, long begin) throws IOException {
+    private void respond(Context ctx, SpeechRequest request, AudioQueue queue, long begin, String key) throws IOException {
         float[] first;
         try {
             first = queue.next(ENGINE_SILENCE_S, TimeUnit.SECONDS);
@@ -101,7 +114,7 @@ public final class OpenAiSpeechApi {
         }
         double ttfa = (System.nanoTime() - begin) / 1e9;
         SpeechFormat.Encoder encoder = request.format().encoder();
-        Body body = request.sse() ? new SseBody(ctx) : new AudioBody(ctx, request.format());
+        Body body = request.sse() ? new SseBody(ctx) : new AudioBody(ctx, request.format(), key == null ? null : bytes -> cache.store(key, bytes));
         long samples = 0;
         try {
             body.write(encoder.start());
@@ -236,23 +249,30 @@ public final class OpenAiSpeechApi {
         void failed(String message);
     }
 
+    /** The encoded bytes as the body; a copy of them goes to {@code complete} once the whole answer is out. */
     private static final class AudioBody implements Body {
         private final OutputStream out;
+        private final java.util.function.Consumer<byte[]> complete;
+        private final ByteArrayOutputStream copy;
 
-        AudioBody(Context ctx, SpeechFormat format) throws IOException {
+        AudioBody(Context ctx, SpeechFormat format, java.util.function.Consumer<byte[]> complete) throws IOException {
             ctx.res().setStatus(200);
             ctx.res().setContentType(format.contentType);
             out = ctx.res().getOutputStream();
+            this.complete = complete;
+            copy = complete == null ? null : new ByteArrayOutputStream();
         }
 
         public void write(byte[] bytes) throws IOException {
             if (bytes.length == 0) return;
+            if (copy != null) copy.write(bytes);
             out.write(bytes);
             out.flush();
         }
 
         public void done(String input, long samples) throws IOException {
             out.flush();
+            if (complete != null) complete.accept(copy.toByteArray());
         }
 
         public void failed(String message) {

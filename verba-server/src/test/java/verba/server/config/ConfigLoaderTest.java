@@ -53,7 +53,7 @@ class ConfigLoaderTest {
         assertEquals(defaults, new ServerConfig(c.host(), c.port(), c.logLevel(), c.authorizedIds(), c.batchSize(),
                 c.staticDir(), c.defaultVoice(), c.voicesDir(), c.referenceAudio(), false, c.referenceDurationS(),
                 c.maxTextLength(), c.maxRequestBytes(), c.engines(), c.hfHome(), c.pocketModel(), c.pocketVoicesDir(),
-                c.pocketBf16(), c.threads()));
+                c.pocketBf16(), c.threads(), c.cache()));
     }
 
     @Test
