@@ -1,5 +1,6 @@
 // End-to-end test of verba's web page: types text, presses Play, waits for the stream to end, and checks that
 // audio frames arrived and the download is a valid WAV. Usage: node page-test.mjs URL [API_KEY]
+// SCREENSHOT=file.png saves the page as it looks at the end of the run.
 // Prints one JSON line with what it saw; exits non-zero with a sentence on failure.
 import { chromium } from "playwright-core";
 
@@ -39,6 +40,7 @@ try {
     return out;
   });
   run.pageErrors = consoleErrors;
+  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
   console.log(JSON.stringify(run));
 } finally {
   await browser.close();

@@ -24,7 +24,7 @@ function setStatus(text, isError) {
 async function loadServer() {
   try {
     const health = await (await fetch("health")).json();
-    const cloning = health.cloning_available === true || health.can_clone === true;
+    const cloning = health.cloning_available === true;
     $("cloneBox").hidden = !cloning;
     $("server").textContent = `server: ${health.status}, device ${health.device}` + (cloning ? ", voice cloning available" : "");
   } catch (e) {
@@ -35,10 +35,14 @@ async function loadServer() {
 
 async function loadVoices(selectId) {
   const response = await fetch("v1/audio/voices", { headers: authHeaders() });
-  if (!response.ok) { setStatus(`cannot list voices (HTTP ${response.status})`, true); return; }
-  const body = await response.json();
-  voices = (Array.isArray(body) ? body : (body.voices || body.data || [])).map((v) =>
-    typeof v === "string" ? { id: v, language: "" } : { id: v.id || v.voice_id || v.name, language: v.language || "", engine: v.engine || "" });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    setStatus(`cannot list voices (HTTP ${response.status}${body.error ? ": " + body.error.message : ""})`, true);
+    return;
+  }
+  // {"voices": [{"id", "name", "language", "engine", "cloned", "can_clone"}], "default": id, ...}
+  voices = body.voices.map((v) => ({ id: v.id, language: v.language || "", engine: v.engine || "" }));
+  if (!selectId) selectId = body.default;
   const languages = [...new Set(voices.map((v) => v.language).filter(Boolean))].sort();
   const langSelect = $("language");
   const current = langSelect.value;
@@ -216,9 +220,10 @@ async function cloneVoice() {
     method: "POST", headers: { ...authHeaders(), "Content-Type": "audio/wav" }, body: await file.arrayBuffer(),
   });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) { setStatus("cloning failed: " + (body.detail || body.error?.message || response.status), true); return; }
-  await loadVoices(body.id || body.voice_id);
-  setStatus("voice cloned: " + (body.id || body.voice_id));
+  // /v1/ errors are OpenAI-shaped: {"error": {"message", ...}}; success is {"id", "engine", "language", ...}
+  if (!response.ok) { setStatus("cloning failed: " + (body.error?.message || `HTTP ${response.status}`), true); return; }
+  await loadVoices(body.id);
+  setStatus("voice cloned: " + body.id);
 }
 
 $("play").addEventListener("click", play);
