@@ -6,6 +6,7 @@ import verba.engine.Voice;
 import verba.engine.VoiceRegistry;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -42,19 +43,19 @@ public final class ResponseCache {
 
     /**
      * Answers the request from the cache when it can: 304 when {@code If-None-Match} names a cached key, else the
-     * cached bytes. On a miss it only sets the {@code ETag} header, for the response about to be produced.
+     * cached bytes. On a miss the caller produces the answer and marks it with {@link #tag}.
      *
      * @return whether the request was answered
      */
     public boolean answer(Context ctx, String key, String contentType) throws IOException {
         if (cache == null) return false;
-        String etag = '"' + key + '"';
         Optional<byte[]> cached = cache.get(key);
+        if (cached.isEmpty()) return false;
+        String etag = '"' + key + '"';
         HttpServletResponse res = ctx.res();
         res.setHeader("ETag", etag);
-        if (cached.isEmpty()) return false;
         String match = ctx.header("If-None-Match");
-        if (match != null && (match.strip().equals("*") || java.util.Arrays.stream(match.split(","))
+        if (match != null && (match.strip().equals("*") || Arrays.stream(match.split(","))
                 .map(t -> t.strip().replaceFirst("^W/", "")).anyMatch(etag::equals))) {
             res.setStatus(304);
             return true;
@@ -65,6 +66,11 @@ public final class ResponseCache {
         res.setContentLength(cached.get().length);
         res.getOutputStream().write(cached.get());
         return true;
+    }
+
+    /** Sets the {@code ETag} of a successful answer being produced (none when the cache is off). */
+    public void tag(Context ctx, String key) {
+        if (cache != null) ctx.res().setHeader("ETag", '"' + key + '"');
     }
 
     /** Keeps the complete bytes of a rendering. */

@@ -98,6 +98,7 @@ public final class MonicaApi {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType("audio/wav");
+        cache.tag(ctx, key);
         res.setHeader("Content-Disposition", "inline; filename=\"monica.wav\"");
         res.setHeader("X-Generation-Time", String.format(Locale.ROOT, "%.2fs", seconds));
         res.setContentLength(wav.length);

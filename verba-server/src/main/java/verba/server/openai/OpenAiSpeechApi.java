@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * OpenAI's speech API: {@code POST /v1/audio/speech}, {@code GET /v1/audio/voices}, {@code GET /v1/models}.
@@ -114,7 +115,7 @@ public final class OpenAiSpeechApi {
         }
         double ttfa = (System.nanoTime() - begin) / 1e9;
         SpeechFormat.Encoder encoder = request.format().encoder();
-        Body body = request.sse() ? new SseBody(ctx) : new AudioBody(ctx, request.format(), key == null ? null : bytes -> cache.store(key, bytes));
+        Body body = request.sse() ? new SseBody(ctx) : audioBody(ctx, request.format(), key);
         long samples = 0;
         try {
             body.write(encoder.start());
@@ -132,6 +133,13 @@ public final class OpenAiSpeechApi {
             log.error("speech synthesis failed mid-stream; the response is cut short", e);
             body.failed(e.getMessage());
         }
+    }
+
+    /** The raw body; a cacheable answer carries its ETag and is stored once complete. */
+    private AudioBody audioBody(Context ctx, SpeechFormat format, String key) throws IOException {
+        if (key == null) return new AudioBody(ctx, format, null);
+        cache.tag(ctx, key);
+        return new AudioBody(ctx, format, bytes -> cache.store(key, bytes));
     }
 
     private SpeechRequest parse(byte[] bytes, VoiceRegistry voices) {
@@ -252,10 +260,10 @@ public final class OpenAiSpeechApi {
     /** The encoded bytes as the body; a copy of them goes to {@code complete} once the whole answer is out. */
     private static final class AudioBody implements Body {
         private final OutputStream out;
-        private final java.util.function.Consumer<byte[]> complete;
+        private final Consumer<byte[]> complete;
         private final ByteArrayOutputStream copy;
 
-        AudioBody(Context ctx, SpeechFormat format, java.util.function.Consumer<byte[]> complete) throws IOException {
+        AudioBody(Context ctx, SpeechFormat format, Consumer<byte[]> complete) throws IOException {
             ctx.res().setStatus(200);
             ctx.res().setContentType(format.contentType);
             out = ctx.res().getOutputStream();
