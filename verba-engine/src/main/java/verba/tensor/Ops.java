@@ -28,19 +28,20 @@ public final class Ops {
      * {@code y[r, o] = sum_i x[r, i] * w[o, i] + bias[o]} (PyTorch {@code F.linear}).
      *
      * @param x    [rows, in]
-     * @param w    [out, in], F32, BF16 or F16
+     * @param w    [out, in] (further dims are flattened into in, e.g. a kernel-size-1 conv [out, in, 1]),
+     *             stored as F32, BF16 or F16
      * @param bias [out] or null
      * @param y    [rows, out], overwritten; must not alias x
      */
     public static void linear(float[] x, int rows, Weight w, float[] bias, float[] y) {
-        if (w.rank() != 2) throw new IllegalArgumentException(w + ": linear needs a [out, in] weight");
-        int out = w.dim(0), in = w.dim(1);
+        if (w.rank() < 2) throw new IllegalArgumentException(w + ": linear needs a [out, in] weight");
+        int out = w.dim(0), in = Math.toIntExact(w.size() / out);
         checkLinear(x, rows, out, in, bias, y);
         if (!VECTOR) {
-            ScalarOps.linear(x, rows, w, bias, y);
+            ScalarOps.linear(x, rows, w, out, in, bias, y);
             return;
         }
-        Parallel.forRange(out, (long) rows * in, (from, to) -> VectorOps.linear(x, rows, w, bias, y, from, to));
+        Parallel.forRange(out, (long) rows * in, (from, to) -> VectorOps.linear(x, rows, w, out, in, bias, y, from, to));
     }
 
     /** {@link #linear(float[], int, Weight, float[], float[])} with heap weights {@code w} [out, in]. */
@@ -101,7 +102,8 @@ public final class Ops {
      * precision (fdlibm's approximation), so the result is the correctly rounded float of the exact GELU or next to it.
      */
     public static void gelu(float[] x, int from, int n) {
-        ScalarOps.gelu(x, from, n);
+        if (VECTOR) VectorOps.gelu(x, from, n);
+        else ScalarOps.gelu(x, from, n);
     }
 
     /** SiLU {@code x * sigmoid(x)} in place on {@code x[from, from + n)}. */

@@ -48,7 +48,18 @@ public final class Parallel {
             return;
         }
         int grain = (n + THREADS - 1) / THREADS;
-        POOL.invoke(new Split(body, 0, n, grain));
+        try {
+            POOL.invoke(new Split(body, 0, n, grain));
+        } catch (RuntimeException | Error e) {
+            // ForkJoin rethrows a worker's exception as a copy of the same type wrapping it (once per thread it
+            // crossed): give the original back
+            Throwable original = e;
+            while (original.getCause() != null && original.getCause().getClass() == original.getClass()) {
+                original = original.getCause();
+            }
+            if (original instanceof RuntimeException r) throw r;
+            throw (Error) original;
+        }
     }
 
     private static final class Split extends RecursiveAction {

@@ -18,8 +18,7 @@ final class ScalarOps {
      * @param bias [out] or null
      * @param y    [rows, out], overwritten; must not alias x
      */
-    static void linear(float[] x, int rows, Weight w, float[] bias, float[] y) {
-        int out = w.dim(0), in = w.dim(1);
+    static void linear(float[] x, int rows, Weight w, int out, int in, float[] bias, float[] y) {
         float[] row = new float[in];
         for (int o = 0; o < out; o++) {
             w.read((long) o * in, row, 0, in);

@@ -51,6 +51,11 @@ public final class StateDict {
             return shapes.containsKey(key);
         }
 
+        /** The expected keys, in the order they were added. */
+        public java.util.Set<String> keys() {
+            return Collections.unmodifiableSet(shapes.keySet());
+        }
+
         public int[] shape(String key) {
             return shapes.get(key).clone();
         }

@@ -94,5 +94,10 @@ class OpsTest {
             Ops.linear(x, 2, ParityProbe.store(dtype, w, 2, 3), null, z);
             assertArrayEquals(new float[]{4, 12, 1, 0}, z, dtype.name());
         }
+        // a kernel-size-1 conv weight [out, in, 1] is a linear
+        Weight conv = new Weight("conv", DType.F32, new int[]{2, 3, 1}, ParityProbe.store(DType.F32, w, 2, 3).data());
+        float[] z = new float[4];
+        Ops.linear(x, 2, conv, null, z);
+        assertArrayEquals(new float[]{4, 12, 1, 0}, z);
     }
 }

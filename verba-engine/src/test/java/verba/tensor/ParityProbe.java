@@ -51,6 +51,11 @@ public final class ParityProbe {
             out.put("silu/" + n, new float[][]{e1, e2});
             e1 = wide.clone();
             e2 = wide.clone();
+            Ops.gelu(e1, 5, n);
+            ScalarOps.gelu(e2, 5, n);
+            out.put("gelu/" + n, new float[][]{e1, e2});
+            e1 = wide.clone();
+            e2 = wide.clone();
             Ops.elu(e1, 5, n, 1f);
             ScalarOps.elu(e2, 5, n, 1f);
             out.put("elu/" + n, new float[][]{e1, e2});
@@ -74,7 +79,7 @@ public final class ParityProbe {
             }
 
             int outDim = 37;
-            for (int r : new int[]{1, 4}) {
+            for (int r : new int[]{1, 2, 4, 7}) {
                 float[] xi = gaussian(random, r * n), w = gaussian(random, outDim * n), bias = gaussian(random, outDim);
                 float[] l1 = new float[r * outDim], l2 = new float[r * outDim];
                 Ops.linear(xi, r, w, outDim, n, bias, l1);
@@ -85,7 +90,7 @@ public final class ParityProbe {
                     l1 = new float[r * outDim];
                     l2 = new float[r * outDim];
                     Ops.linear(xi, r, stored, r == 1 ? null : bias, l1);
-                    ScalarOps.linear(xi, r, stored, r == 1 ? null : bias, l2);
+                    ScalarOps.linear(xi, r, stored, outDim, n, r == 1 ? null : bias, l2);
                     out.put("linear" + dtype + "/" + r + "x" + n, new float[][]{l1, l2});
                 }
             }
@@ -93,10 +98,28 @@ public final class ParityProbe {
         // Big enough to be split over the compute pool.
         float[] x = gaussian(random, 2 * 512), w = gaussian(random, 384 * 512);
         float[] l1 = new float[2 * 384], l2 = new float[2 * 384];
-        Weight stored = store(DType.BF16, w, 384, 512);
+        Weight stored = store(DType.BF16, w, 384, 512);  // 2 rows: the widened-row path
         Ops.linear(x, 2, stored, null, l1);
-        ScalarOps.linear(x, 2, stored, null, l2);
+        ScalarOps.linear(x, 2, stored, 384, 512, null, l2);
         out.put("linearParallel", new float[][]{l1, l2});
+        // more activation rows than one cache tile holds (rows of 96: tiles of 340), as an unfolded convolution
+        int rows = 1500, in = 96, outDim = 24;
+        x = gaussian(random, rows * in);
+        w = gaussian(random, outDim * in);
+        float[] bias = gaussian(random, outDim);
+        for (DType dtype : new DType[]{DType.F32, DType.BF16}) {
+            l1 = new float[rows * outDim];
+            l2 = new float[rows * outDim];
+            stored = store(dtype, w, outDim, in);
+            Ops.linear(x, rows, stored, bias, l1);
+            ScalarOps.linear(x, rows, stored, outDim, in, bias, l2);
+            out.put("linearTiled" + dtype, new float[][]{l1, l2});
+        }
+        l1 = new float[rows * outDim];
+        l2 = new float[rows * outDim];
+        Ops.linear(x, rows, w, outDim, in, bias, l1);
+        ScalarOps.linear(x, rows, w, outDim, in, bias, l2);
+        out.put("linearTiledHeap", new float[][]{l1, l2});
         return out;
     }
 

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code verba} command line: {@code serve}, {@code say}, {@code voices}, developer tools and benchmarks. */
 @Command(name = "verba", mixinStandardHelpOptions = true, version = "verba 0.1.0",
         description = "Self-hosted text-to-speech: Kyutai streaming protocol, Monica and OpenAI APIs.",
-        subcommands = {ServeCommand.class, SayCommand.class, VoicesCommand.class, DevCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, SayCommand.class, VoicesCommand.class, BenchServerCommand.class,
+                BenchCommand.class, DevCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -49,7 +49,7 @@ final class SayCommand implements Callable<Integer> {
         String text = String.join(" ", words).strip();
         if (text.isEmpty()) throw new IllegalArgumentException("there is nothing to say: TEXT is empty");
         ServerConfig cfg = CliEngines.quietConfig(config);
-        try (Synthesizer synthesizer = new Synthesizer(new VoiceRegistry(EngineCatalog.load(cfg.engines()), cfg.defaultVoice()),
+        try (Synthesizer synthesizer = new Synthesizer(new VoiceRegistry(EngineCatalog.load(cfg).engines(), cfg.defaultVoice()),
                 new SlotScheduler(1))) {
             VoiceRegistry voices = synthesizer.voices();
             Voice chosen = voice == null ? voices.defaultVoice() : voices.find(voice).orElseThrow(() ->

@@ -21,7 +21,7 @@ final class VoicesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerConfig cfg = CliEngines.quietConfig(config);
-        List<Engine> engines = EngineCatalog.load(cfg.engines());
+        List<Engine> engines = EngineCatalog.load(cfg).engines();
         try {
             VoiceRegistry voices = new VoiceRegistry(engines, cfg.defaultVoice());
             List<Voice> all = voices.all();

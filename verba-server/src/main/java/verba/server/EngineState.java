@@ -14,8 +14,10 @@ public final class EngineState {
      * @param monicaVoice the voice {@code /blabla} speaks with: the cloned reference, or else the default voice
      * @param cloning     whether some engine can clone voices
      * @param device      where synthesis runs: {@code cpu} or {@code cuda}
+     * @param unavailable configured engines that could not load, by id, with the reason
      */
-    public record Loaded(Synthesizer synthesizer, Voice monicaVoice, boolean cloning, String device) {
+    public record Loaded(Synthesizer synthesizer, Voice monicaVoice, boolean cloning, String device,
+                         java.util.Map<String, String> unavailable) {
     }
 
     private volatile Loaded loaded;

@@ -2,6 +2,7 @@ package verba.server;
 
 import io.javalin.Javalin;
 import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.servlet.FilterHolder;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -22,10 +23,15 @@ import verba.server.monica.MonicaApi;
 import verba.server.monica.ReferenceAudio;
 import verba.server.openai.OpenAiSpeechApi;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -42,6 +48,8 @@ public final class VerbaServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(VerbaServer.class);
     private static final String WARM_UP_TEXT = "Warm up.";
+    /** How long responses in flight may take to end when the server stops. */
+    private static final long STOP_TIMEOUT_MS = 10_000;
 
     private final ServerConfig config;
     private final ApiKeys keys;
@@ -51,6 +59,7 @@ public final class VerbaServer implements AutoCloseable {
     private final Javalin app;
     private Optional<ReferenceAudio> reference = Optional.empty();
     private Synthesizer synthesizer;
+    private Map<String, String> unavailable = Map.of();
 
     public VerbaServer(ServerConfig config) {
         this.config = config;
@@ -61,7 +70,11 @@ public final class VerbaServer implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.useVirtualThreads = true;
             cfg.http.maxRequestSize = config.maxRequestBytes();
-            cfg.jetty.modifyServer(server -> server.setStopTimeout(5_000));
+            cfg.jetty.modifyServer(server -> {
+                // Graceful stop: Javalin nests its handlers inside this one, which lets requests in flight finish.
+                server.setHandler(new StatisticsHandler());
+                server.setStopTimeout(STOP_TIMEOUT_MS);
+            });
             // static_dir first so that a deployment can replace the built-in page.
             if (config.staticDir() != null) {
                 cfg.staticFiles.add(sf -> {
@@ -93,6 +106,7 @@ public final class VerbaServer implements AutoCloseable {
         metrics.register(app);
         new MonicaApi(state, metrics, config.maxTextLength()).register(app);
         new OpenAiSpeechApi(state, metrics).register(app);
+        new VoiceUploadApi(state, config.referenceDurationS()).register(app);
     }
 
     public EngineState state() {
@@ -111,7 +125,9 @@ public final class VerbaServer implements AutoCloseable {
         reference = ReferenceAudio.read(config.referenceAudio(), config.referenceExplicit(), config.referenceDurationS());
         log.info("Loading engines: {}", String.join(", ", config.engines()));
         long begin = System.nanoTime();
-        List<Engine> engines = EngineCatalog.load(config.engines());
+        EngineCatalog.Loaded loadedEngines = EngineCatalog.load(config);
+        unavailable = loadedEngines.unavailable();
+        List<Engine> engines = loadedEngines.engines();
         VoiceRegistry voices = new VoiceRegistry(engines, config.defaultVoice());
         if (config.defaultVoice() != null && voices.find(config.defaultVoice()).isEmpty()) {
             log.warn("default_voice '{}' is not a known voice; using {}", config.defaultVoice(), voices.defaultVoice().id());
@@ -120,7 +136,11 @@ public final class VerbaServer implements AutoCloseable {
                 String.join(", ", engines.stream().map(Engine::id).toList()));
         synthesizer = new Synthesizer(voices, slots);
         new KyutaiApi(synthesizer, keys, metrics, KyutaiSettings.DEFAULTS).register(app);
-        app.start(config.host(), config.port());
+        try {
+            app.start(config.host(), config.port());
+        } catch (Exception e) { // Javalin (Kotlin) also throws checked exceptions undeclared
+            throw new IllegalStateException(listenFailure(config.host(), config.port(), e), e);
+        }
         log.info("Listening on http://{}:{}", config.host(), port());
         if (!keys.enforced()) {
             log.warn("No API keys configured (authorized_ids): every client may synthesise. Set authorized_ids to require a key.");
@@ -150,9 +170,23 @@ public final class VerbaServer implements AutoCloseable {
         }
         String device = engines.stream().map(Engine::device).filter("cuda"::equals).findFirst().orElse("cpu");
         boolean cloning = engines.stream().anyMatch(Engine::canClone);
-        state.ready(new EngineState.Loaded(synthesizer, monica, cloning, device));
+        state.ready(new EngineState.Loaded(synthesizer, monica, cloning, device, unavailable));
         log.info("Server ready! Default voice {}, Monica voice {}, {} slots", synthesizer.voices().defaultVoice().id(),
                 monica.id(), config.batchSize());
+    }
+
+    /**
+     * Why the server could not listen, as a sentence. Jetty's own report of a busy port is hidden behind its failed
+     * graceful stop, so the port is probed once more.
+     */
+    private static String listenFailure(String host, int port, Exception e) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException bind) {
+            return "cannot listen on " + host + ":" + port + ": " + bind.getMessage()
+                    + (bind instanceof BindException ? " (is another server running there? choose another with --port)" : "");
+        }
+        return "cannot start the HTTP server on " + host + ":" + port + ": " + e.getMessage();
     }
 
     private static void logDevice() {
@@ -175,7 +209,7 @@ public final class VerbaServer implements AutoCloseable {
         return String.format(Locale.ROOT, "%.2f", nanos / 1e9);
     }
 
-    /** Stops listening (running responses get a few seconds to end) and closes the engines. */
+    /** Stops listening (responses in flight get {@value #STOP_TIMEOUT_MS} ms to end) and closes the engines. */
     @Override
     public void close() {
         app.stop();

@@ -1,9 +1,11 @@
 package verba.cli;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import verba.server.TestServer;
+import verba.server.config.LogLevel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,6 +25,12 @@ class CliTest {
     Path dir;
 
     private record Run(int exit, String out, String err) {
+    }
+
+    /** say and voices quieten the root logger of this JVM; later test classes expect the default level. */
+    @AfterEach
+    void restoreLogLevel() {
+        LogLevel.apply("info");
     }
 
     private static Run run(String... args) {
@@ -60,6 +68,17 @@ class CliTest {
         Run badPort = run("serve", "--port", "http", "--print-config");
         assertEquals(1, badPort.exit());
         assertEquals("verba: port must be a whole number from 0 to 65535, got 'http' (from flag)", badPort.err().strip());
+    }
+
+    @Test
+    void aBusyPortIsOneSentence() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run r = run("serve", "--host", "127.0.0.1", "--port", String.valueOf(busy.getLocalPort()),
+                    "--set", "engines=mary", "--set", "reference_audio=");
+            assertEquals(1, r.exit());
+            assertTrue(r.err().strip().startsWith("verba: cannot listen on 127.0.0.1:" + busy.getLocalPort() + ": "), r.err());
+            assertTrue(r.err().contains("choose another with --port"), r.err());
+        }
     }
 
     @Test

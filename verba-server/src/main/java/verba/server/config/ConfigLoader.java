@@ -53,7 +53,11 @@ public final class ConfigLoader {
         MAX_TEXT_LENGTH("max_text_length", "500", "MAX_TEXT_LENGTH"),
         MAX_REQUEST_BYTES("max_request_bytes", String.valueOf(16 << 20)),
         ENGINES("engines", "mary,espeak"),
-        HF_HOME("hf_home", "~/.cache/huggingface", "HF_HOME");
+        HF_HOME("hf_home", "~/.cache/huggingface", "HF_HOME"),
+        POCKET_MODEL("pocket_model", "english"),
+        POCKET_VOICES_DIR("pocket_voices_dir", "voices/pocket"),
+        POCKET_PRECISION("pocket_precision", "float32"),
+        THREADS("threads", "0");
 
         public final String key;
         public final String defaultValue;
@@ -89,7 +93,7 @@ public final class ConfigLoader {
     /** The effective config, the origin of each value, and warnings to log (unknown keys). */
     public record Result(ServerConfig config, Map<Setting, Sourced> values, List<String> warnings) {
 
-        /** The effective settings as TOML that {@code --config} accepts back, each line saying where it came from. */
+        /** The effective settings as TOML lines, each saying where it came from (API keys masked). */
         public String describe() {
             StringBuilder out = new StringBuilder("# effective verba configuration (flag > env > file > default)\n");
             for (Setting s : Setting.values()) {
@@ -204,7 +208,11 @@ public final class ConfigLoader {
                 intIn(v, Setting.MAX_TEXT_LENGTH, 1, 1_000_000),
                 intIn(v, Setting.MAX_REQUEST_BYTES, 1024, Integer.MAX_VALUE),
                 engines(v),
-                path(nonEmpty(v, Setting.HF_HOME)));
+                path(nonEmpty(v, Setting.HF_HOME)),
+                nonEmpty(v, Setting.POCKET_MODEL),
+                path(nonEmpty(v, Setting.POCKET_VOICES_DIR)),
+                pocketBf16(v),
+                intIn(v, Setting.THREADS, 0, 4096));
     }
 
     private static String nonEmpty(Map<Setting, Sourced> v, Setting s) {
@@ -232,6 +240,14 @@ public final class ConfigLoader {
             // reported below
         }
         throw bad(v, s, "must be a number of seconds above 0");
+    }
+
+    private static boolean pocketBf16(Map<Setting, Sourced> v) {
+        return switch (v.get(Setting.POCKET_PRECISION).value().trim().toLowerCase(Locale.ROOT)) {
+            case "float32" -> false;
+            case "bfloat16" -> true;
+            default -> throw bad(v, Setting.POCKET_PRECISION, "must be float32 or bfloat16");
+        };
     }
 
     private static String logLevel(Map<Setting, Sourced> v) {
@@ -271,7 +287,7 @@ public final class ConfigLoader {
 
     private static String tomlValue(Setting s, String value) {
         return switch (s) {
-            case PORT, BATCH_SIZE, MAX_TEXT_LENGTH, MAX_REQUEST_BYTES, REFERENCE_DURATION_S -> value.trim();
+            case PORT, BATCH_SIZE, MAX_TEXT_LENGTH, MAX_REQUEST_BYTES, REFERENCE_DURATION_S, THREADS -> value.trim();
             case AUTHORIZED_IDS -> "[" + String.join(", ", list(value).stream().map(ConfigLoader::masked).toList()) + "]";
             case ENGINES -> "[" + String.join(", ", list(value).stream().map(ConfigLoader::quoted).toList()) + "]";
             default -> quoted(value);

@@ -23,6 +23,11 @@ import java.util.Set;
  * @param maxRequestBytes    largest request body any route accepts
  * @param engines            engines to load, in order of preference ({@code mary}, {@code espeak})
  * @param hfHome             Hugging Face cache where model weights are looked for
+ * @param pocketModel        the Pocket TTS model: a released config name ({@code english}, {@code french_24l}, ...)
+ *                           or a folder with {@code config.yaml}
+ * @param pocketVoicesDir    where voices cloned with Pocket TTS are kept (and found again at start)
+ * @param pocketBf16         whether Pocket's FlowLM backbone weights are kept as bfloat16 ({@code pocket_precision})
+ * @param threads            compute threads of the neural engines; 0 = one per processor
  */
 public record ServerConfig(
         String host,
@@ -39,15 +44,14 @@ public record ServerConfig(
         int maxTextLength,
         long maxRequestBytes,
         List<String> engines,
-        Path hfHome) {
+        Path hfHome,
+        String pocketModel,
+        Path pocketVoicesDir,
+        boolean pocketBf16,
+        int threads) {
 
     public ServerConfig {
         authorizedIds = Set.copyOf(authorizedIds);
         engines = List.copyOf(engines);
-    }
-
-    /** The settings with nothing configured: what {@code ./verba serve} uses on a fresh install. */
-    public static ServerConfig defaults() {
-        return ConfigLoader.load(null, java.util.Map.of(), java.util.Map.of()).config();
     }
 }

@@ -50,13 +50,15 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
     private volatile Session ws;
     private volatile long lastInboundNanos = System.nanoTime();
     private volatile long firstTextNanos;
-    private volatile ScheduledFuture<?> keepAlive;
+    private volatile ScheduledFuture<?> keepAliveTimer;
 
     // Reader state, guarded by this.
     private EngineSession engine;
     private boolean textSeen;
     private boolean eosSeen;
-    private boolean engineDone;
+    /** Set by the engine's callbacks too, which must never take this lock: the engine holds its own while calling. */
+    private volatile boolean engineDone;
+    private long textChars;
 
     // Writer state, touched only on the writer thread.
     private final FrameBuffer frames = new FrameBuffer();
@@ -97,7 +99,7 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
         }
         write(() -> encoder.start().forEach(this::send));
         long period = settings.pingInterval().toMillis();
-        keepAlive = timers.scheduleAtFixedRate(this::keepAlive, period, period, TimeUnit.MILLISECONDS);
+        keepAliveTimer = timers.scheduleAtFixedRate(this::keepAlive, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** Every inbound frame counts as life, pongs included; Jetty still answers pings itself. */
@@ -137,15 +139,28 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
             log.debug("kyutai: text after Eos ignored");
             return;
         }
+        textChars += message.length();
+        if (textChars > KyutaiSettings.MAX_TEXT_CHARS) {
+            protocolError("the text of one connection is limited to " + KyutaiSettings.MAX_TEXT_CHARS + " characters");
+            return;
+        }
         if (!textSeen) firstTextNanos = System.nanoTime();
-        if (TextFeed.feed(engine, message)) textSeen = true;
+        try {
+            if (TextFeed.feed(engine, message)) textSeen = true;
+        } catch (RuntimeException e) {
+            engineFailed(e);
+        }
     }
 
     private synchronized void eos() {
         if (engine == null || engineDone || eosSeen) return;
         eosSeen = true;
         if (textSeen) {
-            engine.end();
+            try {
+                engine.end();
+            } catch (RuntimeException e) {
+                engineFailed(e);
+            }
         } else {
             // Nothing to speak: free the slot now and close normally, as moshi-server does.
             cancelEngine();
@@ -162,13 +177,24 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
         }
     }
 
+    /** The engine refused a call on the reader's thread: report it like a failure it reports itself. Caller holds this. */
+    private void engineFailed(RuntimeException e) {
+        log.warn("kyutai: engine {} failed", voice.engine(), e);
+        cancelEngine();
+        write(() -> fail(StatusCode.SERVER_ERROR, "synthesis failed: " + e.getMessage()));
+    }
+
     private synchronized void protocolError(String message) {
         log.info("kyutai: closing a connection after a bad client message: {}", message);
         cancelEngine();
-        write(() -> fail(StatusCode.BAD_DATA, message));
+        write(() -> fail(StatusCode.BAD_PAYLOAD, message));
     }
 
     private void keepAlive() {
+        if (writer.isShutdown()) { // the connection ended while this timer was being set up
+            keepAliveTimer.cancel(false);
+            return;
+        }
         Duration silent = Duration.ofNanos(System.nanoTime() - lastInboundNanos);
         if (silent.compareTo(settings.idleClose()) >= 0) {
             synchronized (this) {
@@ -202,7 +228,7 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
         synchronized (this) {
             cancelEngine();
         }
-        if (keepAlive != null) keepAlive.cancel(false);
+        if (keepAliveTimer != null) keepAliveTimer.cancel(false);
         writer.shutdownNow();
     }
 
@@ -219,8 +245,8 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
     @Override
     public void audio(float[] samples) {
         float[] chunk = samples.clone();
+        long now = System.nanoTime();
         write(() -> {
-            long now = System.nanoTime();
             if (lastChunkNanos != 0) metrics.recordChunkInterval(voice.engine(), Duration.ofNanos(now - lastChunkNanos));
             lastChunkNanos = now;
             for (float[] frame : frames.add(chunk)) sendFrame(frame);
@@ -235,9 +261,7 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
 
     @Override
     public void finished() {
-        synchronized (this) {
-            engineDone = true;
-        }
+        engineDone = true;
         write(() -> {
             float[] last = frames.flush();
             if (last != null) sendFrame(last);
@@ -249,9 +273,7 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
 
     @Override
     public void failed(Exception error) {
-        synchronized (this) {
-            engineDone = true;
-        }
+        engineDone = true;
         log.warn("kyutai: synthesis failed", error);
         write(() -> fail(StatusCode.SERVER_ERROR, "synthesis failed: " + error.getMessage()));
     }
@@ -293,7 +315,7 @@ final class KyutaiConnection implements WebSocketListener, WebSocketFrameListene
     private void close(int code, String reason) {
         if (closed) return;
         closed = true;
-        if (keepAlive != null) keepAlive.cancel(false);
+        if (keepAliveTimer != null) keepAliveTimer.cancel(false);
         ws.close(code, closeReason(reason));
     }
 

@@ -116,6 +116,19 @@ public final class KyutaiMessages {
         return values;
     }
 
+    /** A client's {@code Text} message (for clients: tests, the load tool). */
+    public static byte[] clientText(String text) {
+        return write(p -> {
+            typed(p, "Text", 1);
+            p.packString("text").packString(text);
+        });
+    }
+
+    /** A client's {@code Eos} message. */
+    public static byte[] clientEos() {
+        return write(p -> typed(p, "Eos", 0));
+    }
+
     public static byte[] ready() {
         return write(p -> typed(p, "Ready", 0));
     }

@@ -92,7 +92,7 @@ final class KyutaiPost {
     }
 
     private void stream(EngineSession session, String text, Voice voice, BlockingQueue<Object> events,
-                        HttpServletResponse resp) throws IOException {
+                        HttpServletResponse resp) {
         boolean done = false;
         long start = System.nanoTime();
         long firstAudio = 0;
@@ -137,6 +137,8 @@ final class KyutaiPost {
             out.flush();
             api.metrics().recordSynthesis("kyutai", voice.engine(), samples / (double) Pcm.SAMPLE_RATE,
                     (System.nanoTime() - start) / 1e9, firstAudio == 0 ? Double.NaN : (firstAudio - start) / 1e9);
+        } catch (IOException e) {
+            log.debug("kyutai POST: client gone mid-stream", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -19,6 +19,9 @@ public record KyutaiSettings(String path, Duration pingInterval, Duration idleCl
     /** Largest message a client may send; a Voice embedding is about 0.6 MB. */
     public static final int MAX_INBOUND_BYTES = 16 * 1024 * 1024;
 
+    /** Most text one connection may send (about a day of speech); more is a protocol error. */
+    public static final long MAX_TEXT_CHARS = 4_000_000;
+
     public KyutaiSettings {
         if (path == null || !path.startsWith("/")) throw new IllegalArgumentException("path must start with /: " + path);
         if (pingInterval.isNegative() || pingInterval.isZero()) throw new IllegalArgumentException("ping interval must be > 0");

@@ -57,6 +57,7 @@ public final class MonicaApi {
         body.put("model_loaded", loaded != null);
         body.put("cloning_available", loaded != null && loaded.cloning());
         body.put("voice", loaded == null ? null : loaded.monicaVoice().id());
+        body.put("engines_unavailable", loaded == null ? Map.of() : loaded.unavailable());
         ctx.json(body);
     }
 

@@ -278,7 +278,10 @@ public final class OpenAiSpeechApi {
 
         public void write(byte[] bytes) throws IOException {
             if (bytes.length == 0) return;
-            event(Map.of("type", "speech.audio.delta", "audio", Base64.getEncoder().encodeToString(bytes)));
+            Map<String, Object> delta = new LinkedHashMap<>();
+            delta.put("type", "speech.audio.delta");
+            delta.put("audio", Base64.getEncoder().encodeToString(bytes));
+            event(delta);
         }
 
         public void done(String input, long samples) throws IOException {

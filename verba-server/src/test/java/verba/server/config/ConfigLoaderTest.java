@@ -52,7 +52,8 @@ class ConfigLoaderTest {
         ServerConfig c = fromFile.config();
         assertEquals(defaults, new ServerConfig(c.host(), c.port(), c.logLevel(), c.authorizedIds(), c.batchSize(),
                 c.staticDir(), c.defaultVoice(), c.voicesDir(), c.referenceAudio(), false, c.referenceDurationS(),
-                c.maxTextLength(), c.maxRequestBytes(), c.engines(), c.hfHome()));
+                c.maxTextLength(), c.maxRequestBytes(), c.engines(), c.hfHome(), c.pocketModel(), c.pocketVoicesDir(),
+                c.pocketBf16(), c.threads()));
     }
 
     @Test

@@ -21,12 +21,14 @@ class MonicaApiTest {
     private static TestServer server;
     private static HttpResponse<byte[]> healthBeforeReady;
     private static HttpResponse<byte[]> blablaBeforeReady;
+    private static HttpResponse<byte[]> kyutaiBeforeReady;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.started(Map.of("max_text_length", "60"));
+        server = TestServer.started(Map.of("max_text_length", "60", "max_request_bytes", "4096"));
         healthBeforeReady = server.get("/health");
         blablaBeforeReady = server.postJson("/blabla", "{\"text\": \"Hello there.\"}");
+        kyutaiBeforeReady = server.postJson("/api/tts_streaming", "{\"text\": \"Hello there.\"}");
         server.load();
     }
 
@@ -60,6 +62,7 @@ class MonicaApiTest {
     void synthesisIs503UntilReady() throws Exception {
         assertEquals(503, blablaBeforeReady.statusCode());
         assertTrue(json(blablaBeforeReady).get("detail").asText().contains("not loaded"));
+        assertEquals(503, kyutaiBeforeReady.statusCode(), "the Kyutai route waits for the engines too");
     }
 
     @Test
@@ -80,6 +83,8 @@ class MonicaApiTest {
         float[] pcm = TestServer.s16le(r.body(), wav.dataOffset(), (int) wav.dataSize());
         assertTrue(pcm.length > 24_000, "a sentence lasts more than a second: " + pcm.length);
         assertTrue(TestServer.rms(pcm) > 0.01, "speech is not silent: rms " + TestServer.rms(pcm));
+        String metrics = new String(server.get("/metrics").body());
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("verba_audio_seconds_total{api=\"monica\",engine=\"mary\"}")), metrics);
     }
 
     @Test
@@ -99,6 +104,13 @@ class MonicaApiTest {
             assertEquals(422, r.statusCode(), body);
             assertFalse(json(r).get("detail").asText().isBlank(), body);
         }
+    }
+
+    @Test
+    void oversizedBodiesAre413() throws Exception {
+        HttpResponse<byte[]> r = server.postJson("/blabla", "{\"text\": \"" + "a".repeat(5000) + "\"}");
+        assertEquals(413, r.statusCode());
+        assertFalse(json(r).get("detail").asText().isBlank());
     }
 
     @Test
