@@ -14,8 +14,9 @@ COPY verba-engine/src verba-engine/src
 COPY verba-marytts/src verba-marytts/src
 COPY verba-server/src verba-server/src
 RUN mvn -B -q -DskipTests package
-# A runtime with only the modules verba uses (the Vector API incubator included).
-RUN jlink --add-modules java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,jdk.crypto.ec,jdk.incubator.vector,jdk.unsupported,jdk.zipfs,jdk.management \
+# A runtime with only the modules verba uses: `jdeps --multi-release 25 --ignore-missing-deps --print-module-deps`
+# over verba-server.jar and lib/*.jar, plus jdk.crypto.ec (TLS to Hugging Face), jdk.zipfs and jdk.charsets.
+RUN jlink --add-modules java.base,java.compiler,java.desktop,java.instrument,java.management.rmi,java.naming,java.net.http,java.prefs,java.scripting,java.security.jgss,java.sql,jdk.incubator.vector,jdk.management,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.charsets \
           --strip-debug --no-man-pages --no-header-files --compress=zip-6 --output /opt/verba-jre
 
 FROM debian:bookworm-slim
@@ -23,7 +24,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends espeak-ng curl ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --create-home --home-dir /home/verba verba \
- && mkdir -p /data/hf_cache /data/voices /data/cache \
+ && mkdir -p /data/hf_cache /data/voices \
  && chown -R verba:verba /data
 COPY --from=build /opt/verba-jre /opt/verba-jre
 COPY --from=build /src/verba-server/target/verba-server.jar /app/verba-server.jar
@@ -33,9 +34,8 @@ ENV PATH=/opt/verba-jre/bin:$PATH \
     PORT=8080 \
     HF_HOME=/data/hf_cache \
     VERBA_VOICES_DIR=/data/voices \
-    VERBA_CACHE_DIR=/data/cache \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
-VOLUME ["/data/hf_cache", "/data/voices", "/data/cache"]
+VOLUME ["/data/hf_cache", "/data/voices"]
 USER verba
 WORKDIR /home/verba
 EXPOSE 8080

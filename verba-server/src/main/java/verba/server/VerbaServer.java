@@ -103,6 +103,11 @@ public final class VerbaServer implements AutoCloseable {
         app.error(404, ctx -> {
             if (ctx.result() == null) ErrorResponses.send(ctx, 404, "not found: " + ctx.path(), null);
         });
+        // Readiness for orchestrators: /health stays 200 while loading (liveness); /ready only once warmed up.
+        app.get("/ready", ctx -> {
+            if (state.isReady()) ctx.json(Map.of("ready", true));
+            else ctx.status(503).json(Map.of("ready", false, "detail", "model is not loaded yet, retry in a few seconds"));
+        });
         metrics.register(app);
         new MonicaApi(state, metrics, config.maxTextLength()).register(app);
         new OpenAiSpeechApi(state, metrics).register(app);
