@@ -24,7 +24,7 @@ function setStatus(text, isError) {
 async function loadServer() {
   try {
     const health = await (await fetch("health")).json();
-    const cloning = health.cloning_available === true || health.can_clone === true;
+    const cloning = health.cloning_available === true;
     $("cloneBox").hidden = !cloning;
     $("server").textContent = `server: ${health.status}, device ${health.device}` + (cloning ? ", voice cloning available" : "");
   } catch (e) {
@@ -35,16 +35,19 @@ async function loadServer() {
 
 async function loadVoices(selectId) {
   const response = await fetch("v1/audio/voices", { headers: authHeaders() });
+  if (response.status === 401) {
+    setStatus(apiKey() ? "refused: the server does not accept this API key" : "refused: this server needs an API key — enter it above", true);
+    return;
+  }
   if (!response.ok) { setStatus(`cannot list voices (HTTP ${response.status})`, true); return; }
   const body = await response.json();
-  voices = (Array.isArray(body) ? body : (body.voices || body.data || [])).map((v) =>
-    typeof v === "string" ? { id: v, language: "" } : { id: v.id || v.voice_id || v.name, language: v.language || "", engine: v.engine || "" });
+  voices = body.voices.map((v) => ({ id: v.id, language: v.language || "", engine: v.engine || "" }));
   const languages = [...new Set(voices.map((v) => v.language).filter(Boolean))].sort();
   const langSelect = $("language");
   const current = langSelect.value;
   langSelect.innerHTML = '<option value="">any</option>' + languages.map((l) => `<option>${l}</option>`).join("");
   langSelect.value = languages.includes(current) ? current : "";
-  fillVoices(selectId);
+  fillVoices(selectId || body.default);
   setStatus(`ready — ${voices.length} voices`);
 }
 
