@@ -69,7 +69,7 @@ class DeploymentFilesTest {
                 c.path("env").forEach(e -> set.add(e.path("name").asText()));
             }
         }
-        assertTrue(set.containsAll(List.of("PORT", "HF_HOME", "VERBA_API_KEYS", "VERBA_VOICES_DIR")), set.toString());
+        assertTrue(set.containsAll(List.of("PORT", "HF_HOME", "VERBA_API_KEYS", "VERBA_POCKET_VOICES_DIR")), set.toString());
         set.removeAll(known);
         assertEquals(Set.of(), set, "environment variables that verba does not read");
     }
