@@ -18,8 +18,10 @@ try {
   await page.goto(url);
   if (apiKey) await page.fill("#apiKey", apiKey);
   if (apiKey) await page.dispatchEvent("#apiKey", "change");
-  await page.waitForFunction(() => document.querySelectorAll("#voice option").length > 0
-      || document.getElementById("status").className === "error", null, { timeout: 20000 });
+  // Settled: voices listed, or a refusal, and no key check still under way.
+  await page.waitForFunction(() => (document.querySelectorAll("#voice option").length > 0
+      || document.getElementById("status").className === "error")
+      && document.getElementById("status").textContent !== "checking the key…", null, { timeout: 20000 });
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
   if (await page.evaluate(() => document.getElementById("status").className === "error")) {
     // Refused before Play (e.g. a missing API key): report what the page says.

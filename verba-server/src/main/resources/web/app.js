@@ -33,14 +33,22 @@ async function loadServer() {
   await loadVoices();
 }
 
+// Only the latest listing may update the page: a key typed while the first (keyless) listing is still in flight
+// must not be overridden by that listing's refusal.
+let listing = 0;
+
 async function loadVoices(selectId) {
+  const mine = ++listing;
+  if (apiKey()) setStatus("checking the key…");
   const response = await fetch("v1/audio/voices", { headers: authHeaders() });
+  if (mine !== listing) return;
   if (response.status === 401) {
     setStatus(apiKey() ? "refused: the server does not accept this API key" : "refused: this server needs an API key — enter it above", true);
     return;
   }
   if (!response.ok) { setStatus(`cannot list voices (HTTP ${response.status})`, true); return; }
   const body = await response.json();
+  if (mine !== listing) return;
   voices = body.voices.map((v) => ({ id: v.id, language: v.language || "", engine: v.engine || "" }));
   const languages = [...new Set(voices.map((v) => v.language).filter(Boolean))].sort();
   const langSelect = $("language");
