@@ -1,6 +1,5 @@
 // End-to-end test of verba's web page: types text, presses Play, waits for the stream to end, and checks that
 // audio frames arrived and the download is a valid WAV. Usage: node page-test.mjs URL [API_KEY]
-// SCREENSHOT=file.png saves the page as it looks at the end of the run.
 // Prints one JSON line with what it saw; exits non-zero with a sentence on failure.
 import { chromium } from "playwright-core";
 
@@ -19,29 +18,39 @@ try {
   await page.goto(url);
   if (apiKey) await page.fill("#apiKey", apiKey);
   if (apiKey) await page.dispatchEvent("#apiKey", "change");
-  await page.waitForFunction(() => document.querySelectorAll("#voice option").length > 0, null, { timeout: 20000 });
-  await page.fill("#text", "Testing the verba page. Audio streams while words are sent.");
-  await page.fill("#wordDelay", "20");
-  await page.click("#play");
-  await page.waitForFunction(() => window.verbaRun && window.verbaRun.done, null, { timeout: 60000 });
-  const run = await page.evaluate(async () => {
-    const r = window.verbaRun;
-    const out = { samples: r.samples, frames: r.frames, firstAudioMs: r.firstAudioMs, error: r.error,
-                  words: r.words.length, status: document.getElementById("status").textContent,
-                  ttfaShown: document.getElementById("ttfa").textContent, rtfShown: document.getElementById("rtf").textContent };
-    const a = document.getElementById("download");
-    if (!a.hidden) {
-      const bytes = new Uint8Array(await (await fetch(a.href)).arrayBuffer());
-      const v = new DataView(bytes.buffer);
-      const tag = (o) => String.fromCharCode(...bytes.slice(o, o + 4));
-      out.wav = { bytes: bytes.length, riff: tag(0), wave: tag(8), rate: v.getUint32(24, true),
-                  bits: v.getUint16(34, true), dataBytes: v.getUint32(40, true) };
-    }
-    return out;
-  });
-  run.pageErrors = consoleErrors;
+  // Settled: voices listed, or a refusal, and no key check still under way.
+  await page.waitForFunction(() => (document.querySelectorAll("#voice option").length > 0
+      || document.getElementById("status").className === "error")
+      && document.getElementById("status").textContent !== "checking the key…", null, { timeout: 20000 });
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
-  console.log(JSON.stringify(run));
+  if (await page.evaluate(() => document.getElementById("status").className === "error")) {
+    // Refused before Play (e.g. a missing API key): report what the page says.
+    const status = await page.evaluate(() => document.getElementById("status").textContent);
+    console.log(JSON.stringify({ refused: true, status, pageErrors: consoleErrors }));
+  } else {
+    await page.fill("#text", "Testing the verba page. Audio streams while words are sent.");
+    await page.fill("#wordDelay", "20");
+    await page.click("#play");
+    await page.waitForFunction(() => window.verbaRun && window.verbaRun.done, null, { timeout: 60000 });
+    const run = await page.evaluate(async () => {
+      const r = window.verbaRun;
+      const out = { samples: r.samples, frames: r.frames, firstAudioMs: r.firstAudioMs, error: r.error,
+                    words: r.words.length, status: document.getElementById("status").textContent,
+                    ttfaShown: document.getElementById("ttfa").textContent, rtfShown: document.getElementById("rtf").textContent };
+      const a = document.getElementById("download");
+      if (!a.hidden) {
+        const bytes = new Uint8Array(await (await fetch(a.href)).arrayBuffer());
+        const v = new DataView(bytes.buffer);
+        const tag = (o) => String.fromCharCode(...bytes.slice(o, o + 4));
+        out.wav = { bytes: bytes.length, riff: tag(0), wave: tag(8), rate: v.getUint32(24, true),
+                    bits: v.getUint16(34, true), dataBytes: v.getUint32(40, true) };
+      }
+      return out;
+    });
+    run.pageErrors = consoleErrors;
+    if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+    console.log(JSON.stringify(run));
+  }
 } finally {
   await browser.close();
 }

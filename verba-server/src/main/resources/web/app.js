@@ -33,13 +33,25 @@ async function loadServer() {
   await loadVoices();
 }
 
+// Only the latest listing may update the page: a key typed while the first (keyless) listing is still in flight
+// must not be overridden by that listing's refusal.
+let listing = 0;
+
 async function loadVoices(selectId) {
+  const mine = ++listing;
+  if (apiKey()) setStatus("checking the key…");
   const response = await fetch("v1/audio/voices", { headers: authHeaders() });
+  if (mine !== listing) return;
+  if (response.status === 401) {
+    setStatus(apiKey() ? "refused: the server does not accept this API key" : "refused: this server needs an API key — enter it above", true);
+    return;
+  }
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     setStatus(`cannot list voices (HTTP ${response.status}${body.error ? ": " + body.error.message : ""})`, true);
     return;
   }
+  if (mine !== listing) return;
   // {"voices": [{"id", "name", "language", "engine", "cloned", "can_clone"}], "default": id, ...}
   voices = body.voices.map((v) => ({ id: v.id, language: v.language || "", engine: v.engine || "" }));
   if (!selectId) selectId = body.default;
@@ -48,7 +60,7 @@ async function loadVoices(selectId) {
   const current = langSelect.value;
   langSelect.innerHTML = '<option value="">any</option>' + languages.map((l) => `<option>${l}</option>`).join("");
   langSelect.value = languages.includes(current) ? current : "";
-  fillVoices(selectId);
+  fillVoices(selectId || body.default);
   setStatus(`ready — ${voices.length} voices`);
 }
 

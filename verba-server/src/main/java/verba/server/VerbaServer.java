@@ -105,12 +105,15 @@ public final class VerbaServer implements AutoCloseable {
         app.error(404, ctx -> {
             if (ctx.result() == null) ErrorResponses.send(ctx, 404, "not found: " + ctx.path(), null);
         });
+        // Readiness for orchestrators: /health stays 200 while loading (liveness); /ready only once warmed up.
+        app.get("/ready", ctx -> {
+            if (state.isReady()) ctx.json(Map.of("ready", true));
+            else ctx.status(503).json(Map.of("ready", false, "detail", "model is not loaded yet, retry in a few seconds"));
+        });
         metrics.register(app);
         ServerConfig.Cache c = config.cache();
         ResponseCache cache = new ResponseCache(c.enabled() ? new AudioCache(c.memoryBytes(), c.directory(), c.diskBytes()) : null);
         if (cache.enabled()) metrics.registerCache(cache.store());
-        // Readiness for orchestrators (Kubernetes): true once the engines are loaded and warmed up.
-        app.get("/ready", ctx -> ctx.status(state.isReady() ? 200 : 503).json(Map.of("ready", state.isReady())));
         new MonicaApi(state, metrics, config.maxTextLength(), cache).register(app);
         new OpenAiSpeechApi(state, metrics, cache).register(app);
         new CacheWarmApi(state, cache, config.maxTextLength()).register(app);
