@@ -25,7 +25,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends espeak-ng curl ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --create-home --home-dir /home/verba verba \
- && mkdir -p /data/hf_cache /data/voices \
+ && mkdir -p /data/hf_cache /data/voices /data/cache \
  && chown -R verba:verba /data
 COPY --from=build /opt/verba-jre /opt/verba-jre
 COPY --from=build /src/verba-server/target/verba-server.jar /app/verba-server.jar
@@ -36,8 +36,9 @@ ENV PATH=/opt/verba-jre/bin:$PATH \
     HF_HOME=/data/hf_cache \
     VERBA_ENGINES=pocket,mary,espeak \
     VERBA_POCKET_VOICES_DIR=/data/voices \
+    VERBA_CACHE_DIR=/data/cache \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
-VOLUME ["/data/hf_cache", "/data/voices"]
+VOLUME ["/data/hf_cache", "/data/voices", "/data/cache"]
 USER verba
 WORKDIR /home/verba
 EXPOSE 8080
