@@ -6,7 +6,10 @@ package verba.engine;
  */
 public interface AudioSink {
 
-    /** Mono float PCM at {@link verba.audio.Pcm#SAMPLE_RATE} Hz, any length, values in [-1, 1]. */
+    /**
+     * Mono float PCM at {@link verba.audio.Pcm#SAMPLE_RATE} Hz, any length, values in [-1, 1]. The array is handed
+     * over: the engine does not touch it afterwards, so a sink may keep it without copying.
+     */
     void audio(float[] samples);
 
     /** A word of the input and where it lies on the output audio timeline, in seconds. Optional. */

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import verba.audio.Pcm;
 import verba.audio.WavWriter;
-import verba.engine.AudioSink;
+import verba.engine.AudioQueue;
 import verba.engine.EngineSession;
 import verba.engine.NoFreeSlotException;
 import verba.engine.SynthesisOptions;
@@ -19,8 +19,6 @@ import verba.text.KyutaiTextNormalizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,7 +33,8 @@ final class KyutaiPost {
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Object DONE = new Object();
+    /** How long an engine may stay silent before the response is given up (the slot is freed then). */
+    private static final long ENGINE_SILENCE_S = 60;
 
     private final KyutaiApi api;
 
@@ -73,10 +72,10 @@ final class KyutaiPost {
             return;
         }
 
-        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        AudioQueue events = new AudioQueue();
         EngineSession session;
         try {
-            session = api.synthesizer().open(voice, SynthesisOptions.DEFAULT, new QueueSink(events),
+            session = api.synthesizer().open(voice, SynthesisOptions.DEFAULT, events,
                     api.settings().postSlotWait().toMillis(), TimeUnit.MILLISECONDS);
         } catch (NoFreeSlotException e) {
             KyutaiServlet.plain(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "no free channels: all "
@@ -91,7 +90,7 @@ final class KyutaiPost {
         stream(session, text, voice, events, resp);
     }
 
-    private void stream(EngineSession session, String text, Voice voice, BlockingQueue<Object> events,
+    private void stream(EngineSession session, String text, Voice voice, AudioQueue events,
                         HttpServletResponse resp) {
         boolean done = false;
         long start = System.nanoTime();
@@ -100,9 +99,13 @@ final class KyutaiPost {
         try {
             TextFeed.feed(session, text);
             session.end();
-            Object event = events.take();
-            if (event instanceof Exception error) {
-                done = true;
+            float[] chunk;
+            try {
+                chunk = events.next(ENGINE_SILENCE_S, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception error) {
+                // not done: the finally cancels the session, which frees the slot of an engine gone silent
                 log.warn("kyutai POST: synthesis failed", error);
                 KyutaiServlet.plain(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "synthesis failed: " + error.getMessage());
                 return;
@@ -113,20 +116,22 @@ final class KyutaiPost {
             out.write(WavWriter.streamingHeader(Pcm.SAMPLE_RATE));
             out.flush();
             FrameBuffer frames = new FrameBuffer();
-            while (event != DONE) {
-                if (event instanceof Exception error) {
-                    // The status is already sent; ending the body early is all that is left.
-                    done = true;
-                    log.warn("kyutai POST: synthesis failed mid-stream", error);
-                    return;
-                }
+            while (chunk != AudioQueue.END) {
                 if (firstAudio == 0) firstAudio = System.nanoTime();
-                for (float[] frame : frames.add((float[]) event)) {
+                for (float[] frame : frames.add(chunk)) {
                     out.write(WavWriter.s16le(frame));
                     samples += frame.length;
                 }
                 out.flush();
-                event = events.take();
+                try {
+                    chunk = events.next(ENGINE_SILENCE_S, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception error) {
+                    // The status is already sent; ending the body early is all that is left.
+                    log.warn("kyutai POST: synthesis failed mid-stream", error);
+                    return; // not done: the finally cancels the session so a silent engine frees its slot
+                }
             }
             done = true;
             float[] last = frames.flush();
@@ -157,24 +162,6 @@ final class KyutaiPost {
     private static final class BodyTooLarge extends Exception {
         BodyTooLarge() {
             super("request body is larger than " + MAX_BODY_BYTES + " bytes");
-        }
-    }
-
-    /** Hands the engine's output to the request thread. */
-    private record QueueSink(BlockingQueue<Object> events) implements AudioSink {
-        @Override
-        public void audio(float[] samples) {
-            events.add(samples.clone());
-        }
-
-        @Override
-        public void finished() {
-            events.add(DONE);
-        }
-
-        @Override
-        public void failed(Exception error) {
-            events.add(error);
         }
     }
 }

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import verba.audio.Pcm;
+import verba.engine.AudioQueue;
 import verba.engine.Engine;
 import verba.engine.EngineSession;
 import verba.engine.NoFreeSlotException;
